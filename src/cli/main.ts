@@ -1,0 +1,32 @@
+/**
+ * `ruledex` command line: dispatches to one module per command. Commands print what they did
+ * and where their output went; only this layer decides exit codes.
+ */
+type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+
+const COMMANDS: Record<string, Command> = {
+
+
+};
+
+function usage(): string {
+  const lines = ['usage: ruledex <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'Run `ruledex <command> --help` for a command\'s options.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`ruledex: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}

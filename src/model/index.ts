@@ -1,0 +1,3 @@
+export * from './diagnostic';
+export * from './span';
+export * from './rule';
