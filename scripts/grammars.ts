@@ -5,6 +5,7 @@
  *
  *   tsx scripts/grammars.ts           regenerate the parsers
  *   tsx scripts/grammars.ts --check   fail if a generated parser is out of date
+ *   tsx scripts/grammars.ts eql kql   only these languages
  *
  * Options per grammar come from `src/lang/<lang>/peggy.config.json`, when present:
  * `{ "allowedStartRules": ["start", "literal"] }`.
@@ -52,10 +53,12 @@ function compile(dir: string): { js: string; dts: string } {
 }
 
 function main(): number {
-  const check = process.argv.includes('--check');
+  const args = process.argv.slice(2);
+  const check = args.includes('--check');
+  const only = args.filter((a) => !a.startsWith('--'));
   const langs = readdirSync(langDir).filter((d) => {
     const p = join(langDir, d);
-    return statSync(p).isDirectory() && existsSync(join(p, 'grammar.peggy'));
+    return statSync(p).isDirectory() && existsSync(join(p, 'grammar.peggy')) && (only.length === 0 || only.includes(d));
   });
   let stale = 0;
   for (const lang of langs.sort()) {

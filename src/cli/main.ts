@@ -5,8 +5,10 @@
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
-
-
+  build: { summary: 'build the catalog of content/ (or --source DIRs) into dist/', load: () => import('./commands/build') },
+  catalog: { summary: 'read rule sources and write the catalog JSON, with a summary', load: () => import('./commands/catalog') },
+  parse: { summary: 'parse every query of the sources (or one on stdin) and report', load: () => import('./commands/parse') },
+  attack: { summary: 'print ATT&CK coverage per tactic; write Navigator layers and CSV', load: () => import('./commands/attack') },
 };
 
 function usage(): string {

@@ -60,6 +60,8 @@ export interface KibanaFilter {
   query: Record<string, unknown> | null;
   exists: { field: string } | null;
   meta: Record<string, unknown>;
+  /** Kibana's `$state` (`{ store = "appState" }`), kept as data; null when absent. */
+  state: Record<string, unknown> | null;
 }
 
 export interface SeverityMapping {
@@ -152,8 +154,13 @@ export interface RuleBase {
   minStackComments: string | null;
   bypassBbrTiming: boolean;
   promotion: boolean;
-  /** The version the published docs or the version lock give; null when neither does. */
+  /**
+   * The rule's version: the detection-rules version lock's when it has the rule, else the one the
+   * newest markdown page publishes; null when neither does.
+   */
   version: number | null;
+  /** The version the newest markdown page publishes (`**Version**`), null without pages. */
+  publishedVersion: number | null;
   /** Published versions, one per markdown page (current page and package-version pages). */
   versions: RuleVersion[];
   /** Raw text of the TOML file ("Rule body" on pages), null for markdown-only rules. */
@@ -183,7 +190,8 @@ export interface ThresholdRule extends RuleBase {
   type: 'threshold';
   language: 'kuery' | 'lucene';
   query: string;
-  threshold: { fields: string[]; value: number; cardinality: { field: string; value: number }[] };
+  /** `value` is null only for rules known from markdown pages alone (pages do not show threshold settings). */
+  threshold: { fields: string[]; value: number | null; cardinality: { field: string; value: number }[] };
 }
 export interface NewTermsRule extends RuleBase {
   type: 'new_terms';

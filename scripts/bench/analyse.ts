@@ -1,0 +1,89 @@
+/**
+ * Benchmark: the catalog stages over the full corpus in one process — ingest (read + decode +
+ * assemble + merge), parse every query, analyse every rule, corpus counts and indexes — and the
+ * figures `ruledex catalog` prints (indicators, distinct keys, the ten most shared).
+ *
+ *   npx tsx scripts/bench/analyse.ts [--workers N] [--repeat N]
+ *
+ * `--workers 0` decodes in this thread (default: ingest picks). `--repeat N` runs the
+ * parse/analyse/counts stages N more times (warm) after the first, cold, run.
+ */
+import os from 'node:os';
+import { docsRoot, hasShared, rulesRoot, SHARED_MISSING } from '../../test/helpers/shared';
+import { loadSources } from '../../src/ingest/load';
+import { analyseRule, parseRuleQueries, type AnalysedRule, type RuleQueries } from '../../src/analysis';
+import { buildCorpusIndex, corpusSummaryLines } from '../../src/catalog/corpus';
+import type { Rule } from '../../src/model/rule';
+
+function arg(name: string): number | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+}
+
+const sec = (ms: number): string => (ms / 1000).toFixed(3);
+
+async function main(): Promise<number> {
+  if (!hasShared) {
+    console.error(SHARED_MISSING);
+    return 1;
+  }
+  const workers = arg('--workers');
+  const repeat = arg('--repeat') ?? 0;
+
+  const cpuStart = process.cpuUsage();
+  const t0 = performance.now();
+  const loaded = await loadSources([rulesRoot, docsRoot], workers === undefined ? {} : { workers });
+  const t1 = performance.now();
+  const ingestCpu = process.cpuUsage(cpuStart);
+  const rules: Rule[] = loaded.result.rules;
+
+  const run = (label: string): void => {
+    const cpu0 = process.cpuUsage();
+    const a = performance.now();
+    const parsed: RuleQueries[] = rules.map(parseRuleQueries);
+    const b = performance.now();
+    const cpuParse = process.cpuUsage(cpu0);
+    const analysed: AnalysedRule[] = [];
+    let diagnostics = 0;
+    let predicates = 0;
+    let stages = 0;
+    rules.forEach((rule, i) => {
+      const r = analyseRule(rule, parsed[i] as RuleQueries);
+      analysed.push({ id: rule.id, analysis: r.analysis });
+      diagnostics += r.diagnostics.length;
+      stages += r.analysis.stages.length;
+      for (const s of r.analysis.stages) predicates += s.predicates.length;
+    });
+    const c = performance.now();
+    const cpuAnalyse = process.cpuUsage(cpu0);
+    const index = buildCorpusIndex(analysed);
+    const d = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    const ms = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
+    console.log(
+      `${label}: parse ${sec(b - a)} s, analyse ${sec(c - b)} s (${stages} stages, ${predicates} predicates, ${diagnostics} diagnostics), counts ${sec(d - c)} s` +
+        ` (${index.fields.length} fields, ${index.indicators.length} keys); process CPU: parse ${sec(ms(cpuParse))} s, analyse ${sec(ms(cpuAnalyse) - ms(cpuParse))} s, counts ${sec(ms(cpu) - ms(cpuAnalyse))} s`,
+    );
+    if (label === 'cold') {
+      const total = t1 - t0 + (d - a);
+      console.log(
+        `catalog stages (ingest + parse + analyse + counts): ${sec(total)} s wall  [ingest ${sec(t1 - t0)} s: read ${sec(loaded.timings.read)}, decode ${sec(loaded.timings.decode)}, assemble ${sec(loaded.timings.assemble)}; ` +
+          `process CPU: ingest ${sec((ingestCpu.user + ingestCpu.system) / 1000)} s, rest ${sec((cpu.user + cpu.system) / 1000)} s]`,
+      );
+      console.log(`load average: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores (wall times are inflated when it exceeds the cores)`);
+      console.log(`rules: ${rules.length}`);
+      for (const line of corpusSummaryLines(index)) console.log(line);
+    }
+  };
+  run('cold');
+  for (let i = 0; i < repeat; i++) run(`warm ${i + 1}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,534 @@
+/**
+ * Corpus counts and indexes over the analyses of a whole catalog (pure; one pass with Maps keyed
+ * by stable strings):
+ *
+ * - per row value, `corpus`: how many rules look for the same combination (this rule included);
+ * - `fields`: per field, the rules using it and its most common values (field pages);
+ * - `indicators`: per key, its rules (indicator pages);
+ * - per rule, its most similar rules by shared indicator keys (Jaccard, top 5).
+ *
+ * A key is (role, field, value kind, value with letter case folded). The role is `indicator` for
+ * indicator rows and required scope rows, `exclusion` for exclusion rows and excluded scope rows,
+ * so an excluded value and a required one never count together. The value kind of an `in` row's
+ * value is `eq`: `process.name in (a, b)` and `process.name == a` share the key for `a`.
+ *
+ * Letter case is what a case-insensitive operator makes equal (EQL `:`, `in~`, `like~`, `~`
+ * functions, ES|QL `=~` / `TO_LOWER`, filters with `case_insensitive`), so a key groups every
+ * spelling, and a row value's `corpus` counts, among the rules of its key:
+ * - for a case-insensitive value, every rule (whatever the spelling or operator);
+ * - for a case-sensitive value, the rules with that exact spelling under a case-sensitive
+ *   operator, plus every rule matching it case-insensitively (which looks for this spelling too).
+ * So `: "CMD.EXE"` counts `== "cmd.exe"` and `== "Cmd.exe"`, while `== "cmd.exe"` does not count
+ * `== "Cmd.exe"`.
+ */
+import type { AnalysedRule } from '../analysis';
+import type { AnalysisRow, KeyRole, RuleAnalysis, ScopeRow, ValueKind } from '../analysis/types';
+import { VALUE_KINDS } from '../analysis/types';
+import { isScopeField } from '../analysis/scope';
+import { valueKindOf } from '../analysis/kinds';
+
+export interface CorpusOptions {
+  /** Values listed per field in `topValues` (default 10). */
+  topValues?: number;
+  /** Similar rules listed per rule (default 5). */
+  similar?: number;
+}
+
+export interface FieldValueCount {
+  role: KeyRole;
+  kind: ValueKind;
+  value: string;
+  /** Some rule matches it case-insensitively. */
+  caseInsensitive: boolean;
+  rules: number;
+  key: string;
+}
+
+export interface FieldEntry {
+  field: string;
+  /** A scope field (`host.os.type`, …). */
+  scope: boolean;
+  /** Rules with any row on the field. */
+  rules: number;
+  /** Rules with an indicator (or required scope) row on it. */
+  indicatorRules: number;
+  /** Rules with an exclusion (or excluded scope) row on it. */
+  exclusionRules: number;
+  /** Rules per value kind (roles together), by count descending then kind. */
+  kinds: { kind: ValueKind; rules: number }[];
+  /** Most common keys of the field: rules descending, then role, kind, value. */
+  topValues: FieldValueCount[];
+  /** Distinct keys on the field. */
+  distinctValues: number;
+  /** Sorted. */
+  ruleIds: string[];
+}
+
+export interface IndicatorEntry {
+  /** `role|field|kind|value in lower case`: stable, unique. */
+  key: string;
+  role: KeyRole;
+  /** On a scope field (from scope rows). */
+  scope: boolean;
+  field: string;
+  kind: ValueKind;
+  /** The most common spelling among the rules (ties: code-unit order). */
+  value: string;
+  /** Every spelling the rules use, sorted. */
+  spellings: string[];
+  /** Some rule matches it case-insensitively. */
+  caseInsensitive: boolean;
+  rules: number;
+  /** Sorted. */
+  ruleIds: string[];
+}
+
+export interface SimilarRule {
+  id: string;
+  /** Jaccard index of the two rules' indicator keys, rounded to 4 decimals. */
+  score: number;
+  /** Indicator keys in common. */
+  shared: number;
+}
+
+export interface CorpusRule {
+  id: string;
+  /** The analysis with every row value's `corpus` filled in (a copy; the input is untouched). */
+  analysis: RuleAnalysis;
+  similar: SimilarRule[];
+}
+
+export interface CorpusStats {
+  rules: number;
+  /** Rules with at least one indicator row. */
+  rulesWithIndicators: number;
+  indicatorRows: number;
+  /** Values over all indicator rows (an `in` row of 11 values counts 11). */
+  indicatorValues: number;
+  exclusionRows: number;
+  exclusionValues: number;
+  scopeRows: number;
+  /** Keys of indicator rows (scope keys apart). */
+  distinctIndicatorKeys: number;
+  /** Keys of exclusion rows (scope keys apart). */
+  distinctExclusionKeys: number;
+  /** Keys of scope rows, either role. */
+  distinctScopeKeys: number;
+  /** Indicator keys (scope apart) shared by two rules or more. */
+  sharedIndicatorKeys: number;
+}
+
+export interface CorpusIndex {
+  /** Same order as the input. */
+  rules: CorpusRule[];
+  /** Sorted by field. */
+  fields: FieldEntry[];
+  /** Sorted by rules descending, then key. */
+  indicators: IndicatorEntry[];
+  stats: CorpusStats;
+}
+
+const SEP = '|';
+
+/** The corpus key of a row value: role, field, value kind and the value with letter case folded. */
+export function corpusKey(role: KeyRole, field: string, kind: ValueKind, value: string): string {
+  return `${role}${SEP}${field}${SEP}${kind}${SEP}${value.toLowerCase()}`;
+}
+
+const KIND_INDEX = new Map<ValueKind, number>(VALUE_KINDS.map((k, i) => [k, i]));
+
+/** Index of a (role, kind) pair in `FieldAcc.values`. */
+function slot(role: KeyRole, kind: ValueKind): number {
+  return (role === 'indicator' ? 0 : VALUE_KINDS.length) + (KIND_INDEX.get(kind) as number);
+}
+
+type RowWithRole = { row: AnalysisRow; role: KeyRole };
+
+function rowsOf(a: RuleAnalysis): RowWithRole[] {
+  const out: RowWithRole[] = [];
+  for (const row of a.indicators) out.push({ row, role: 'indicator' });
+  for (const row of a.exclusions) out.push({ row, role: 'exclusion' });
+  for (const row of a.scope) out.push({ row, role: (row as ScopeRow).excluded ? 'exclusion' : 'indicator' });
+  return out;
+}
+
+interface KeyAcc {
+  key: string;
+  role: KeyRole;
+  field: string;
+  kind: ValueKind;
+  /** Rule indexes with the key, ascending, unique (rules are visited in order). */
+  rules: number[];
+  /**
+   * True while every occurrence is case-sensitive with the first spelling (most keys): then
+   * `rules` is also that spelling's case-sensitive list and the lists below stay null.
+   */
+  pure: boolean;
+  /** Rule indexes matching it case-insensitively, ascending, unique. */
+  ciRules: number[] | null;
+  /** Case-sensitive rule indexes per exact spelling, ascending, unique. */
+  csRules: Map<string, number[]> | null;
+  /** The first spelling; `spellings` counts them once a second one turns up. */
+  spelling: string;
+  seen: number;
+  spellings: Map<string, number> | null;
+  /** `corpus` of case-sensitive spellings, computed once. */
+  csCounts: Map<string, number> | null;
+}
+
+function pushRule(list: number[], ri: number): void {
+  if (list[list.length - 1] !== ri) list.push(ri);
+}
+
+/** Size of the union of two ascending lists. */
+function unionSize(a: readonly number[], b: readonly number[]): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    n++;
+    if (x === y) {
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return n + (a.length - i) + (b.length - j);
+}
+
+/** Records one occurrence of a key (before `ri` is pushed onto `acc.rules`). */
+function occur(acc: KeyAcc, ri: number, spelling: string, caseInsensitive: boolean): void {
+  if (acc.spellings === null && spelling === acc.spelling) acc.seen++;
+  else {
+    acc.spellings ??= new Map([[acc.spelling, acc.seen]]);
+    acc.spellings.set(spelling, (acc.spellings.get(spelling) ?? 0) + 1);
+  }
+  if (acc.pure && !caseInsensitive && spelling === acc.spelling) return;
+  if (acc.pure) {
+    acc.pure = false;
+    acc.csRules = new Map([[acc.spelling, acc.rules.slice()]]);
+  }
+  if (caseInsensitive) pushRule((acc.ciRules ??= []), ri);
+  else {
+    acc.csRules ??= new Map();
+    let list = acc.csRules.get(spelling);
+    if (list === undefined) acc.csRules.set(spelling, (list = []));
+    pushRule(list, ri);
+  }
+}
+
+/** The `corpus` of one row value with key `acc`. */
+function countFor(acc: KeyAcc, spelling: string, caseInsensitive: boolean): number {
+  if (caseInsensitive || acc.pure) return acc.rules.length;
+  const cs = acc.csRules?.get(spelling) ?? [];
+  if (acc.ciRules === null) return cs.length;
+  acc.csCounts ??= new Map();
+  let n = acc.csCounts.get(spelling);
+  if (n === undefined) {
+    n = unionSize(cs, acc.ciRules);
+    acc.csCounts.set(spelling, n);
+  }
+  return n;
+}
+
+interface FieldAcc {
+  /** Per (role, kind) slot (see `slot`), case-folded value → key. */
+  values: (Map<string, KeyAcc> | undefined)[];
+  /** Rule indexes using the field, ascending, unique (rules are visited in order). */
+  rules: number[];
+  indicatorRules: Counter;
+  exclusionRules: Counter;
+  /** Per value kind (indexed like VALUE_KINDS). */
+  kinds: Counter[];
+  keys: KeyAcc[];
+}
+
+/** Counts distinct rule indexes seen in ascending order. */
+interface Counter {
+  last: number;
+  count: number;
+}
+
+function tick(c: Counter, ri: number): void {
+  if (c.last !== ri) {
+    c.last = ri;
+    c.count++;
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function bestSpelling(acc: KeyAcc): string {
+  if (acc.spellings === null) return acc.spelling;
+  let best = '';
+  let bestN = -1;
+  for (const [s, n] of acc.spellings) {
+    if (n > bestN || (n === bestN && s < best)) {
+      best = s;
+      bestN = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * Counts, indexes and similar rules for a catalog's analyses (rule ids should be unique; a
+ * repeated id is counted as another rule).
+ */
+export function buildCorpusIndex(input: readonly AnalysedRule[], options: CorpusOptions = {}): CorpusIndex {
+  const topN = options.topValues ?? 10;
+  const similarN = options.similar ?? 5;
+  const keys: KeyAcc[] = [];
+  const fields = new Map<string, FieldAcc>();
+  /** Per rule, its distinct indicator keys (scope left out), for similarity. */
+  const ruleIndicatorKeys: KeyAcc[][] = [];
+  /** Per rule, per row (in `rowsOf` order), the key of each value: filled counts read these. */
+  const rowKeys: KeyAcc[][][] = [];
+  const stats: CorpusStats = {
+    rules: input.length,
+    rulesWithIndicators: 0,
+    indicatorRows: 0,
+    indicatorValues: 0,
+    exclusionRows: 0,
+    exclusionValues: 0,
+    scopeRows: 0,
+    distinctIndicatorKeys: 0,
+    distinctExclusionKeys: 0,
+    distinctScopeKeys: 0,
+    sharedIndicatorKeys: 0,
+  };
+
+  // Pass 1: collect keys.
+  input.forEach((r, ri) => {
+    const a = r.analysis;
+    stats.indicatorRows += a.indicators.length;
+    stats.exclusionRows += a.exclusions.length;
+    stats.scopeRows += a.scope.length;
+    if (a.indicators.length > 0) stats.rulesWithIndicators++;
+    for (const row of a.indicators) stats.indicatorValues += row.values.length;
+    for (const row of a.exclusions) stats.exclusionValues += row.values.length;
+    const mineInd: KeyAcc[] = [];
+    const perRow: KeyAcc[][] = [];
+    for (const { row, role } of rowsOf(a)) {
+      const accs: KeyAcc[] = [];
+      perRow.push(accs);
+      const kind = valueKindOf(row.kind);
+      let f = fields.get(row.field);
+      if (f === undefined) {
+        f = {
+          values: [],
+          rules: [],
+          indicatorRules: { last: -1, count: 0 },
+          exclusionRules: { last: -1, count: 0 },
+          kinds: VALUE_KINDS.map(() => ({ last: -1, count: 0 })),
+          keys: [],
+        };
+        fields.set(row.field, f);
+      }
+      if (f.rules[f.rules.length - 1] !== ri) f.rules.push(ri);
+      tick(role === 'indicator' ? f.indicatorRules : f.exclusionRules, ri);
+      tick(f.kinds[KIND_INDEX.get(kind) as number] as Counter, ri);
+      const si = slot(role, kind);
+      let byValue = f.values[si];
+      if (byValue === undefined) f.values[si] = byValue = new Map();
+      for (const v of row.values) {
+        const folded = v.value.toLowerCase();
+        let acc = byValue.get(folded);
+        if (acc === undefined) {
+          acc = {
+            key: `${role}${SEP}${row.field}${SEP}${kind}${SEP}${folded}`,
+            role,
+            field: row.field,
+            kind,
+            rules: [],
+            pure: !row.caseInsensitive,
+            ciRules: null,
+            csRules: null,
+            spelling: v.value,
+            seen: 0,
+            spellings: null,
+            csCounts: null,
+          };
+          byValue.set(folded, acc);
+          keys.push(acc);
+          f.keys.push(acc);
+        }
+        occur(acc, ri, v.value, row.caseInsensitive);
+        accs.push(acc);
+        if (acc.rules[acc.rules.length - 1] !== ri) {
+          acc.rules.push(ri);
+          if (role === 'indicator' && !isScopeField(row.field)) mineInd.push(acc);
+        }
+      }
+    }
+    ruleIndicatorKeys.push(mineInd);
+    rowKeys.push(perRow);
+  });
+
+  // Pass 2: fill counts (copies of the rows), from the keys pass 1 found.
+  const similar = similarRules(input, ruleIndicatorKeys, similarN);
+  const rules: CorpusRule[] = input.map((r, i) => {
+    const perRow = rowKeys[i] as KeyAcc[][];
+    let n = 0;
+    const fill = <R extends AnalysisRow>(row: R): R => {
+      const accs = perRow[n++] as KeyAcc[];
+      return { ...row, values: row.values.map((v, k) => ({ value: v.value, corpus: countFor(accs[k] as KeyAcc, v.value, row.caseInsensitive) })) };
+    };
+    // Same order as rowsOf: indicators, exclusions, scope.
+    const indicators = r.analysis.indicators.map(fill);
+    const exclusions = r.analysis.exclusions.map(fill);
+    const scope = r.analysis.scope.map(fill);
+    return { id: r.id, analysis: { ...r.analysis, indicators, exclusions, scope }, similar: similar[i] ?? [] };
+  });
+
+  // Indexes.
+  const idsOf = (ris: Iterable<number>): string[] => {
+    const ids: string[] = [];
+    for (const i of ris) ids.push((input[i] as AnalysedRule).id);
+    return ids.length > 1 ? ids.sort(cmp) : ids;
+  };
+  const indicators: IndicatorEntry[] = [];
+  for (const acc of keys) {
+    const scope = isScopeField(acc.field);
+    if (scope) stats.distinctScopeKeys++;
+    else if (acc.role === 'indicator') {
+      stats.distinctIndicatorKeys++;
+      if (acc.rules.length >= 2) stats.sharedIndicatorKeys++;
+    } else stats.distinctExclusionKeys++;
+    indicators.push({
+      key: acc.key,
+      role: acc.role,
+      scope,
+      field: acc.field,
+      kind: acc.kind,
+      value: bestSpelling(acc),
+      spellings: acc.spellings === null ? [acc.spelling] : [...acc.spellings.keys()].sort(cmp),
+      caseInsensitive: acc.ciRules !== null,
+      rules: acc.rules.length,
+      ruleIds: idsOf(acc.rules),
+    });
+  }
+  indicators.sort((a, b) => b.rules - a.rules || cmp(a.key, b.key));
+
+  const fieldEntries: FieldEntry[] = [];
+  for (const [field, f] of fields) {
+    const values = f.keys
+      .map(
+        (acc): FieldValueCount => ({
+          role: acc.role,
+          kind: acc.kind,
+          value: bestSpelling(acc),
+          caseInsensitive: acc.ciRules !== null,
+          rules: acc.rules.length,
+          key: acc.key,
+        }),
+      )
+      .sort((a, b) => b.rules - a.rules || cmp(a.role, b.role) || cmp(a.kind, b.kind) || cmp(a.value, b.value));
+    fieldEntries.push({
+      field,
+      scope: isScopeField(field),
+      rules: f.rules.length,
+      indicatorRules: f.indicatorRules.count,
+      exclusionRules: f.exclusionRules.count,
+      kinds: VALUE_KINDS.map((kind, i) => ({ kind, rules: (f.kinds[i] as Counter).count }))
+        .filter((k) => k.rules > 0)
+        .sort((a, b) => b.rules - a.rules || cmp(a.kind, b.kind)),
+      topValues: values.slice(0, topN),
+      distinctValues: values.length,
+      ruleIds: idsOf(f.rules),
+    });
+  }
+  fieldEntries.sort((a, b) => cmp(a.field, b.field));
+
+  return { rules, fields: fieldEntries, indicators, stats };
+}
+
+/**
+ * Top-`n` similar rules per rule by Jaccard index over indicator keys (scope keys left out), via
+ * the inverted index. Ties: higher score, more shared keys, then rule id.
+ */
+function similarRules(input: readonly AnalysedRule[], ruleKeys: readonly KeyAcc[][], n: number): SimilarRule[][] {
+  const count = new Int32Array(input.length);
+  const touched = new Int32Array(input.length);
+  const out: SimilarRule[][] = [];
+  // The best n so far, as parallel arrays (no allocation per candidate).
+  const bj = new Int32Array(n);
+  const bs = new Int32Array(n);
+  const bu = new Int32Array(n);
+  const id = (j: number): string => (input[j] as AnalysedRule).id;
+  /** Whether (j, shared, union) ranks before the kept candidate at k. */
+  const before = (j: number, shared: number, union: number, k: number): boolean => {
+    const d = shared * (bu[k] as number) - (bs[k] as number) * union;
+    if (d !== 0) return d > 0;
+    if (shared !== bs[k]) return shared > (bs[k] as number);
+    return id(j) < id(bj[k] as number);
+  };
+  for (let i = 0; i < input.length; i++) {
+    const mine = ruleKeys[i] as KeyAcc[];
+    let nt = 0;
+    for (const acc of mine) {
+      for (const j of acc.rules) {
+        if (j === i) continue;
+        if (count[j] === 0) touched[nt++] = j;
+        count[j] = (count[j] as number) + 1;
+      }
+    }
+    let kept = 0;
+    for (let t = 0; t < nt; t++) {
+      const j = touched[t] as number;
+      const shared = count[j] as number;
+      count[j] = 0;
+      const union = mine.length + (ruleKeys[j] as KeyAcc[]).length - shared;
+      let k = kept;
+      while (k > 0 && before(j, shared, union, k - 1)) k--;
+      if (k >= n) continue;
+      const last = Math.min(kept, n - 1);
+      for (let m = last; m > k; m--) {
+        bj[m] = bj[m - 1] as number;
+        bs[m] = bs[m - 1] as number;
+        bu[m] = bu[m - 1] as number;
+      }
+      bj[k] = j;
+      bs[k] = shared;
+      bu[k] = union;
+      if (kept < n) kept++;
+    }
+    const list: SimilarRule[] = [];
+    for (let k = 0; k < kept; k++) {
+      const shared = bs[k] as number;
+      list.push({ id: id(bj[k] as number), score: Math.round((shared / (bu[k] as number)) * 10000) / 10000, shared });
+    }
+    out.push(list);
+  }
+  return out;
+}
+
+/** The `k` indicator keys (scope apart) shared by the most rules (for `ruledex catalog` and the benchmark). */
+export function mostSharedIndicators(index: CorpusIndex, k = 10): IndicatorEntry[] {
+  const out: IndicatorEntry[] = [];
+  for (const e of index.indicators) {
+    if (e.role !== 'indicator' || e.scope) continue;
+    out.push(e);
+    if (out.length >= k) break;
+  }
+  return out;
+}
+
+/** Lines summarising the corpus for a CLI: totals, then the `k` most shared indicator keys. */
+export function corpusSummaryLines(index: CorpusIndex, k = 10): string[] {
+  const s = index.stats;
+  const lines = [
+    `indicators: ${s.indicatorValues} values in ${s.indicatorRows} rows (${s.rulesWithIndicators} of ${s.rules} rules)`,
+    `exclusions: ${s.exclusionValues} values in ${s.exclusionRows} rows; scope rows: ${s.scopeRows} (${s.distinctScopeKeys} distinct keys)`,
+    `distinct indicator keys: ${s.distinctIndicatorKeys} (${s.sharedIndicatorKeys} shared by 2+ rules); distinct exclusion keys: ${s.distinctExclusionKeys}`,
+    `${k} most shared indicators:`,
+  ];
+  mostSharedIndicators(index, k).forEach((e, i) => {
+    lines.push(`  ${String(i + 1).padStart(2)}. ${e.field} ${e.kind} ${JSON.stringify(e.value)}${e.caseInsensitive ? ' (case-insensitive)' : ''}: ${e.rules} rules`);
+  });
+  return lines;
+}

@@ -1,0 +1,359 @@
+/**
+ * Finding field values that satisfy a formula.
+ *
+ * The formula is explored depth-first, one disjunct at a time, collecting literals per field;
+ * each field's literals are solved as soon as they change (so a contradiction prunes the
+ * branch): natural candidates first (the query's own values, wildcard patterns with `*`
+ * emptied, range bounds), then, for strings, a shortest string of the intersection of the
+ * positive atoms' languages minus the negative ones (automaton.ts), then — when one value
+ * cannot satisfy all positive atoms — an array with one value per atom (Elasticsearch matches
+ * any value of a multi-valued field). A field with only negative literals is left out of the
+ * event (a missing field satisfies them: the evaluator's `must_not` semantics).
+ *
+ * Atoms over several fields (functions of two fields) are checked once the event is built,
+ * with a simple repair (copying one field's value to the other). The caller's `accept` checks
+ * the whole event with the real evaluator; a rejected event makes the search go on.
+ */
+import { Lang, type Re } from '../automaton';
+import { ABSENT, buildDoc, type Assigned } from './build';
+import type { Atom, Domain, Formula, Literal } from './formula';
+import { staticFamily } from '../search';
+
+export interface SolveOptions {
+  /** Budget of search steps. */
+  budget?: number;
+  /** Fixed values of some fields (join keys, the previous example's values). */
+  fixed?: ReadonlyMap<string, Assigned>;
+  /** Values each field should avoid (distinct values for cardinality). */
+  avoid?: ReadonlyMap<string, unknown[]>;
+}
+
+export interface Solution {
+  assign: Map<string, Assigned>;
+  literals: Literal[];
+}
+
+const DEFAULT_IPS = ['10.0.0.5', '192.168.1.20', '203.0.113.10', '8.8.8.8', '172.16.0.5', '100.64.0.5', '169.254.10.5', '127.0.0.1', '2001:db8::5', '1.1.1.1', '0.0.0.0'];
+const DEFAULT_NUMBERS = [1, 0, 2, 100, 1000, 4624, 65535, 123456, -1];
+
+function fieldDomain(field: string, atoms: readonly Atom[]): Domain {
+  const fam = staticFamily(field);
+  switch (fam) {
+    case 'numeric':
+      return 'numeric';
+    case 'ip':
+      return 'ip';
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+      return 'date';
+    case 'text':
+      return 'text';
+    case 'keyword':
+      return 'keyword';
+    default:
+      break;
+  }
+  for (const a of atoms) if (a.domain && a.domain !== 'keyword' && a.domain !== 'text') return a.domain;
+  return 'keyword';
+}
+
+function defaultValue(field: string, domain: Domain, now: number): unknown {
+  switch (domain) {
+    case 'numeric':
+      return 1;
+    case 'ip':
+      return '10.0.0.5';
+    case 'boolean':
+      return true;
+    case 'date':
+      return new Date(now).toISOString();
+    default:
+      return `example-${field.split('.').pop() ?? 'value'}`;
+  }
+}
+
+function holds(lit: Literal, v: Assigned): boolean {
+  const a = lit.atom;
+  if (lit.neg && (a.testFalse || a.falseOn)) {
+    if (v === ABSENT) return a.falseOn ? a.falseOn({}) : true;
+    return a.testFalse ? a.testFalse(v) : true;
+  }
+  let r: boolean;
+  if (v === ABSENT) r = a.pred.test({});
+  else if (a.test) r = a.test(v);
+  else return true;
+  return lit.neg ? !r : r;
+}
+
+/** Whether a literal holds on a whole document. */
+function holdsOnDoc(lit: Literal, doc: unknown): boolean {
+  if (lit.neg && lit.atom.falseOn) return lit.atom.falseOn(doc);
+  const r = lit.atom.pred.test(doc);
+  return lit.neg ? !r : r;
+}
+
+export class FieldSolver {
+  private readonly cache = new Map<string, Assigned | undefined>();
+  constructor(
+    private readonly now: number,
+    private readonly fixed: ReadonlyMap<string, Assigned>,
+    private readonly avoid: ReadonlyMap<string, unknown[]>,
+  ) {}
+
+  /** A value for `field` satisfying all `lits` (ABSENT when leaving it out does), or undefined. */
+  solve(field: string, lits: readonly Literal[]): Assigned | undefined {
+    const key = `${field}\u0000${lits.map((l) => (l.neg ? '-' : '+') + l.atom.id).sort().join(',')}`;
+    if (this.cache.has(key)) return this.cache.get(key);
+    const r = this.compute(field, lits);
+    this.cache.set(key, r);
+    return r;
+  }
+
+  private ok(lits: readonly Literal[], v: Assigned, field: string): boolean {
+    const avoid = this.avoid.get(field);
+    if (avoid && v !== ABSENT) {
+      const vs = Array.isArray(v) ? v : [v];
+      if (vs.some((x) => avoid.some((y) => y === x))) return false;
+    }
+    for (const l of lits) if (!holds(l, v)) return false;
+    return true;
+  }
+
+  private compute(field: string, lits: readonly Literal[]): Assigned | undefined {
+    if (this.fixed.has(field)) {
+      const v = this.fixed.get(field) as Assigned;
+      return this.ok(lits, v, field) ? v : undefined;
+    }
+    const pos = lits.filter((l) => !l.neg);
+    if (pos.length === 0 && !this.avoid.has(field)) {
+      if (this.ok(lits, ABSENT, field)) return ABSENT;
+      const any = this.anyValue(field, lits);
+      if (any !== undefined) return any;
+    }
+    const domain = fieldDomain(field, lits.map((l) => l.atom));
+    const cands: unknown[] = [];
+    const push = (v: unknown): void => {
+      if (v !== undefined && !cands.some((c) => c === v)) cands.push(v);
+    };
+    for (const l of pos) for (const c of l.atom.candidates ?? []) push(coerce(c, domain));
+    switch (domain) {
+      case 'numeric':
+        DEFAULT_NUMBERS.forEach(push);
+        break;
+      case 'ip':
+        DEFAULT_IPS.forEach(push);
+        break;
+      case 'boolean':
+        push(true);
+        push(false);
+        break;
+      case 'date':
+        push(new Date(this.now).toISOString());
+        push(new Date(this.now - 3_600_000).toISOString());
+        break;
+      default:
+        push(defaultValue(field, domain, this.now));
+    }
+    for (const c of cands) if (this.ok(lits, c, field)) return c;
+    // Fresh values when earlier ones are to be avoided (distinct counts).
+    const avoid = this.avoid.get(field);
+    if (avoid && avoid.length > 0) {
+      if (domain === 'numeric') {
+        const nums = avoid.filter((x): x is number => typeof x === 'number');
+        const start = nums.length > 0 ? Math.max(...nums) + 1 : 1;
+        for (let k = start; k < start + 20; k++) if (this.ok(lits, k, field)) return k;
+      } else if (domain === 'ip') {
+        for (let k = avoid.length; k < avoid.length + 20; k++) {
+          const ip = `10.${(k >> 16) & 255}.${(k >> 8) & 255}.${(k & 255) + 1}`;
+          if (this.ok(lits, ip, field)) return ip;
+        }
+      } else {
+        const base = typeof cands[0] === 'string' ? (cands[0] as string) : `example-${field.split('.').pop() ?? 'value'}`;
+        for (let k = avoid.length; k < avoid.length + 5; k++) {
+          for (const v of [`${base}-${k}`, `${base}${k}`, `${k}${base}`]) if (this.ok(lits, v, field)) return v;
+        }
+      }
+    }
+    if (domain === 'keyword' || domain === 'text' || domain === 'ip') {
+      const s = this.fromAutomaton(lits, field);
+      if (s !== undefined) return s;
+    }
+    // One value per positive atom.
+    if (pos.length >= 2) {
+      const negs = lits.filter((l) => l.neg);
+      const vals: unknown[] = [];
+      for (const p of pos) {
+        const v = this.solve(field, [p, ...negs]);
+        if (v === undefined || v === ABSENT) return undefined;
+        if (Array.isArray(v)) vals.push(...(v as unknown[]));
+        else vals.push(v);
+      }
+      const arr = [...new Set(vals)];
+      if (this.ok(lits, arr, field)) return arr;
+    }
+    return undefined;
+  }
+
+  private anyValue(field: string, lits: readonly Literal[]): Assigned | undefined {
+    const domain = fieldDomain(field, lits.map((l) => l.atom));
+    const v = defaultValue(field, domain, this.now);
+    return this.ok(lits, v, field) ? v : undefined;
+  }
+
+  private fromAutomaton(lits: readonly Literal[], field: string): string | undefined {
+    try {
+      const L = new Lang();
+      const parts: Re[] = [];
+      let langs = 0;
+      for (const l of lits) {
+        const make = l.atom.lang;
+        if (!make) continue;
+        const re = make(L);
+        if (re === null) continue;
+        parts.push(l.neg ? L.not(re) : re);
+        if (!l.neg) langs++;
+      }
+      const avoid = this.avoid.get(field);
+      if (avoid) for (const a of avoid) if (typeof a === 'string') parts.push(L.not(L.literal(a)));
+      if (langs === 0) {
+        // No positive language: prefer a readable value avoiding the negatives.
+        const base = L.catAll([L.literal('example-'), L.star(L.set([97, 122]))]);
+        parts.push(base);
+      }
+      const s = L.shortestString(L.andList(parts));
+      if (s === null) return undefined;
+      if (this.ok(lits, s, field)) return s;
+      // The shortest string may be empty or unreadable; try a padded variant.
+      return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function coerce(v: unknown, domain: Domain): unknown {
+  if (domain === 'numeric' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (domain === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
+  return v;
+}
+
+/**
+ * Depth-first search for literals satisfying `f`, field by field; `accept` is called with each
+ * complete assignment and the literals behind it (returns true to stop).
+ */
+export function searchFormula(
+  f: Formula,
+  now: number,
+  accept: (s: Solution) => boolean,
+  opts: SolveOptions = {},
+): Solution | null {
+  const solver = new FieldSolver(now, opts.fixed ?? new Map(), opts.avoid ?? new Map());
+  let budget = opts.budget ?? 4000;
+  let found: Solution | null = null;
+  const byField = new Map<string, Literal[]>();
+  const others: Literal[] = [];
+  const values = new Map<string, Assigned>();
+
+  const step = (stack: Formula[]): boolean => {
+    if (--budget < 0) return false;
+    if (stack.length === 0) return complete();
+    const rest = stack.slice(0, -1);
+    const top = stack[stack.length - 1] as Formula;
+    switch (top.t) {
+      case 'const':
+        return top.v ? step(rest) : false;
+      case 'and':
+        return step([...rest, ...[...top.xs].reverse()]);
+      case 'or':
+        for (const x of top.xs) {
+          if (step([...rest, x])) return true;
+          if (budget < 0) return false;
+        }
+        return false;
+      case 'lit': {
+        const lit: Literal = { atom: top.atom, neg: top.neg };
+        const field = top.atom.field;
+        if (field === null) {
+          others.push(lit);
+          const ok = step(rest);
+          others.pop();
+          return ok;
+        }
+        const list = byField.get(field) ?? [];
+        const next = [...list, lit];
+        const v = solver.solve(field, next);
+        if (v === undefined) return false;
+        const prevValue = values.get(field);
+        const hadValue = values.has(field);
+        byField.set(field, next);
+        values.set(field, v);
+        const ok = step(rest);
+        if (list.length === 0) byField.delete(field);
+        else byField.set(field, list);
+        if (hadValue) values.set(field, prevValue);
+        else values.delete(field);
+        return ok;
+      }
+    }
+  };
+
+  const complete = (): boolean => {
+    const assign = new Map(values);
+    for (const [k, v] of opts.fixed ?? []) if (!assign.has(k)) assign.set(k, v);
+    for (const k of (opts.avoid ?? new Map<string, unknown[]>()).keys()) {
+      if (assign.has(k)) continue;
+      const v = solver.solve(k, []);
+      if (v === undefined) return false;
+      assign.set(k, v);
+    }
+    const literals = [...[...byField.values()].flat(), ...others];
+    if (!repairOthers(assign, others, byField)) return false;
+    const s: Solution = { assign, literals };
+    if (accept(s)) {
+      found = s;
+      return true;
+    }
+    return false;
+  };
+
+  step([f]);
+  return found;
+}
+
+/** Checks the multi-field literals on the built event, copying values between their fields if that helps. */
+function repairOthers(assign: Map<string, Assigned>, others: readonly Literal[], byField: ReadonlyMap<string, Literal[]>): boolean {
+  const holdsOn = (lit: Literal): boolean => holdsOnDoc(lit, buildDoc(assign));
+  for (const lit of others) {
+    if (holdsOn(lit)) continue;
+    const fields = lit.atom.fields;
+    let repaired = false;
+    for (const from of fields) {
+      for (const to of fields) {
+        if (from === to || repaired) continue;
+        const v = assign.get(from);
+        if (v === undefined || v === ABSENT) continue;
+        const prev = assign.get(to);
+        assign.set(to, v);
+        const toLits = byField.get(to) ?? [];
+        if (holdsOn(lit) && toLits.every((l) => holds(l, v))) repaired = true;
+        else if (prev === undefined) assign.delete(to);
+        else assign.set(to, prev);
+      }
+    }
+    if (!repaired) {
+      // Fields with no value yet: give each a default value and retry the copy.
+      for (const fld of fields) if (!assign.has(fld) || assign.get(fld) === ABSENT) assign.set(fld, `example-${fld}`);
+      if (holdsOn(lit)) repaired = true;
+      else {
+        const first = fields[0];
+        if (first !== undefined) {
+          for (const to of fields.slice(1)) assign.set(to, assign.get(first));
+          repaired = holdsOn(lit);
+        }
+      }
+    }
+    if (!repaired) return false;
+  }
+  return others.every(holdsOn);
+}

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatSummary } from '../../../src/cli/summary';
+import { ingest } from '../../../src/ingest/ingest';
+import { projectRoot } from '../../helpers/shared';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ruledex-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function ruledex(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/ruledex.mjs', ...args], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const BAD = 'test/fixtures/ingest/bad-input';
+
+describe('ruledex catalog', () => {
+  it('builds the catalog of content/ by default, with a summary, and exits 0', () => {
+    const out = join(tmp, 'content.json');
+    const r = ruledex('catalog', '--json', out);
+    expect(r.stderr).toMatch(/decoding: \d+ files done/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^15 rules from 13 TOML and 5 markdown files in content\n/);
+    expect(r.stdout).toContain('  by type:      eql 5 · query 4 · machine_learning 2 · esql 1 · new_terms 1 · threat_match 1 · threshold 1\n');
+    expect(r.stdout).toContain('  by language:  kuery 6 · eql 5 · none 2 · esql 1 · lucene 1\n');
+    expect(r.stdout).toContain('  diagnostics:  0 errors · 0 warnings · 1 info (markdown-not-a-rule 1)\n');
+    expect(r.stdout).toMatch(/  elapsed: +\d+\.\d\d s \(read/);
+    expect(r.stdout).toContain(`  JSON:         ${out} (`);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { rules: { id: string; source: string }[]; diagnostics: unknown[] };
+    expect(json.rules).toHaveLength(15);
+    expect(new Set(json.rules.map((x) => x.source))).toEqual(new Set(['elastic']));
+  });
+  it('never fails because of bad rules: lists errors with file:line:col and exits 0', () => {
+    const r = ruledex('catalog', '--source', BAD, '--label', 'fixtures', '--json', '-', '--quiet');
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout) as { rules: { source: string }[] };
+    expect(json.rules).toHaveLength(7);
+    expect(json.rules.every((x) => x.source === 'fixtures')).toBe(true);
+    // With the JSON on stdout, the summary goes to stderr; --quiet drops progress lines.
+    expect(r.stderr).not.toContain('decoding:');
+    expect(r.stderr).toContain('diagnostics:  7 errors · 1 warnings · 0 info');
+    expect(r.stderr).toContain(`    ${BAD}/rules/malformed.toml:9:11: error [toml-syntax] invalid TOML: unterminated or invalid string starting with "\n`);
+    expect(r.stderr).toContain(`    ${BAD}/rules/binary.toml:3:6: error [binary-file]`);
+    expect(r.stderr).toContain('  JSON:         stdout (');
+  });
+  it('exits 1 for a source directory that cannot be read', () => {
+    const r = ruledex('catalog', '--source', 'content', '--source', 'no/such/dir');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('ruledex: cannot read source no/such/dir: no such file or directory');
+  });
+  it('exits 2 for unusable arguments', () => {
+    expect(ruledex('catalog', '--frobnicate').status).toBe(2);
+    expect(ruledex('catalog', '--label', 'has space').stderr).toContain('--label must be');
+    expect(ruledex('catalog', '--label', 'has space').status).toBe(2);
+    expect(ruledex('catalog', '--workers', 'lots').status).toBe(2);
+    expect(ruledex('catalog', 'positional').status).toBe(2);
+    expect(ruledex('catalog', '--json').status).toBe(2);
+    expect(ruledex('nonsense').status).toBe(2);
+  });
+  it('prints help', () => {
+    const r = ruledex('catalog', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('usage: ruledex catalog [--source DIR ...] [--json FILE] [--label NAME]');
+  });
+});
+
+describe('ruledex build', () => {
+  it('writes OUT/catalog.json from the sources', () => {
+    const out = join(tmp, 'dist');
+    const r = ruledex('build', '--out', out, '--quiet');
+    expect(r.status).toBe(0);
+    expect(existsSync(join(out, 'catalog.json'))).toBe(true);
+    expect(r.stdout).toContain(`  JSON:         ${join(out, 'catalog.json')} (`);
+    const json = JSON.parse(readFileSync(join(out, 'catalog.json'), 'utf8')) as { rules: unknown[] };
+    expect(json.rules).toHaveLength(15);
+  });
+});
+
+describe('formatSummary', () => {
+  it('says what there is, and where output went', () => {
+    const result = ingest({
+      files: [{ path: 'r.toml', digest: '', text: '[rule]\nname = "N"\nrule_id = "i"\nseverity = "low"\nrisk_score = 1\ntype = "esql"\nquery = "from x"\n' }],
+    });
+    const text = formatSummary({ result, roots: [{ dir: 'src-dir', kind: 'plain', toml: 1, markdown: 0 }], elapsed: 1234, timings: { read: 10, decode: 20 }, outputs: [], warningLimit: 1 });
+    expect(text).toBe(
+      [
+        '1 rules from 1 TOML and 0 markdown files in src-dir',
+        '  0 with markdown pages, 0 from markdown only, 0 rule pages, 0 deprecated, 0 building blocks',
+        '  by type:      esql 1',
+        '  by language:  esql 1',
+        '  diagnostics:  0 errors · 2 warnings · 0 info (missing-key 2)',
+        '    r.toml:1:1: warning [missing-key] missing metadata.maturity: read as development',
+        '    … and 1 more warnings',
+        '  elapsed:      1.23 s (read 0.01 s, decode 0.02 s)',
+        '  output:       none (use --json FILE to write the catalog JSON)',
+      ].join('\n'),
+    );
+  });
+});
