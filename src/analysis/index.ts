@@ -16,8 +16,9 @@
  */
 import { diagnostic, type Diagnostic, type Located } from '../model/diagnostic';
 import { assertNever, type Rule, type RuleQuery } from '../model/rule';
-import { hostOffset, LineIndex, type Loc } from '../model/span';
-import { parseQuery, type ParsedQuery, type QueryAst } from '../lang';
+import type { Loc } from '../model/span';
+import type { ParsedQuery, QueryAst } from '../lang';
+import { parseRuleQueries, queryPlace, type RuleQueries as ParsedRuleQueries } from '../lang/rule-queries';
 import type { EqlQuery, Stage as EqlStage } from '../lang/eql';
 import { EqlLowering } from './eql';
 import { esqlStages } from './esql';
@@ -33,31 +34,19 @@ export { VALUE_KINDS } from './types';
 export { SCOPE_FIELDS, isScopeField } from './scope';
 export { predicateRows } from './rows';
 
-/** The parses analysis needs: `query` (null when the rule has none), `threatQuery` for threat_match. */
-export interface RuleQueries {
-  query: ParsedQuery | null;
-  threatQuery?: ParsedQuery | null;
-}
+/** The parses analysis needs (`parseRuleQueries` in `src/lang/rule-queries.ts` makes them). */
+export type RuleQueries = Pick<ParsedRuleQueries, 'query'> & { threatQuery?: ParsedRuleQueries['threatQuery'] };
+export { parseRuleQueries };
 
 export interface AnalyseResult {
   analysis: RuleAnalysis;
   diagnostics: Diagnostic[];
 }
 
-/** Parses a rule's query (and threat query) with `parseQuery`. */
-export function parseRuleQueries(rule: Rule): RuleQueries {
-  const query = rule.query !== null && rule.language !== null ? parseQuery(rule.language, rule.query) : null;
-  if (rule.type !== 'threat_match') return { query };
-  const tm = rule.threatMatch;
-  const threatQuery = tm.query !== null ? parseQuery(tm.language ?? 'kuery', tm.query) : null;
-  return { query, threatQuery };
-}
-
 // ---------------------------------------------------------------------------------------------
 
 class Ctx {
   readonly diagnostics: Diagnostic[] = [];
-  private lines: LineIndex | null = null;
 
   constructor(readonly rule: Rule) {}
 
@@ -71,20 +60,8 @@ class Ctx {
   private place(ref: TextRef, loc: Loc | null): { file: string; where: Located | null } {
     const fallback = this.rule.files[0] ?? '';
     const src = this.source(ref);
-    const span = src?.span ?? null;
-    if (src === null || span === null) return { file: fallback, where: null };
-    const off = loc?.start ?? 0;
-    if (this.rule.rawToml !== null && span.file === fallback) {
-      this.lines ??= new LineIndex(this.rule.rawToml);
-      const origin = src.offsetTable ? { file: span.file, base: span.start.offset, table: src.offsetTable } : { file: span.file, base: span.start.offset };
-      const p = this.lines.position(hostOffset(origin, off));
-      return { file: span.file, where: { line: p.line, column: p.column } };
-    }
-    // A markdown code block: count lines inside the query text.
-    const before = src.text.slice(0, off);
-    const nl = before.lastIndexOf('\n');
-    const lines = nl < 0 ? 0 : before.split('\n').length - 1;
-    return { file: span.file, where: { line: span.start.line + lines, column: nl < 0 ? span.start.column + off : off - nl } };
+    if (src === null || src.span === null) return { file: fallback, where: null };
+    return { file: src.span.file, where: queryPlace(src, loc?.start ?? 0, this.rule.rawToml) };
   }
 
   report(severity: 'info' | 'warning', code: string, ref: TextRef, loc: Loc | null, message: string): void {

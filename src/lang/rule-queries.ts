@@ -52,12 +52,24 @@ function parseOne(rule: Rule, src: RuleQuery, what: string, diagnostics: Diagnos
   return parsed;
 }
 
+/** The rule's query as a `RuleQuery`; rules built without sources (tests, tools) have no span. */
+function querySourceOf(rule: Rule): RuleQuery | null {
+  if (rule.querySource) return rule.querySource;
+  return rule.query !== null && rule.language !== null ? { language: rule.language, text: rule.query, span: null } : null;
+}
+
+function threatQuerySourceOf(rule: Rule): RuleQuery | null {
+  if (rule.type !== 'threat_match') return null;
+  const tm = rule.threatMatch;
+  if (tm.querySource) return tm.querySource;
+  return tm.query !== null ? { language: tm.language ?? 'kuery', text: tm.query, span: null } : null;
+}
+
 export function parseRuleQueries(rule: Rule): RuleQueries {
   const diagnostics: Diagnostic[] = [];
-  const query = rule.querySource ? parseOne(rule, rule.querySource, 'query', diagnostics) : null;
-  let threatQuery: ParsedQuery | null = null;
-  if (rule.type === 'threat_match' && rule.threatMatch.querySource) {
-    threatQuery = parseOne(rule, rule.threatMatch.querySource, 'threat_query', diagnostics);
-  }
+  const src = querySourceOf(rule);
+  const query = src ? parseOne(rule, src, 'query', diagnostics) : null;
+  const threatSrc = threatQuerySourceOf(rule);
+  const threatQuery = threatSrc ? parseOne(rule, threatSrc, 'threat_query', diagnostics) : null;
   return { query, threatQuery, diagnostics };
 }
