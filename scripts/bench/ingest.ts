@@ -11,8 +11,10 @@
  *   toml         read + decode the 2,192 detection-rules TOML files in one thread (fast path)
  *   toml-plain   the same with js-toml on every whole file (no fast path), for comparison
  *   markdown     read + decode the security-docs pages in one thread
- *   full         the whole ingest (both corpora, read, decode with worker threads, assemble)
+ *   full         the whole ingest (both corpora: read, decode, assemble) as the CLI runs it
+ *                (decode workers by `defaultWorkers`: none on machines with fewer than 3 cores)
  *   full-1t      the whole ingest in one thread
+ *   full-1w      the whole ingest with one decode worker for the markdown pages
  *
  * Figures: wall seconds, files/s, CPU seconds (all threads), peak RSS. The machine is shared, so
  * each scenario runs several times and the best run is the one to quote (the median shows noise).
@@ -28,7 +30,7 @@ const shared = resolve(process.env.RULEDEX_SHARED ?? join(root, '..', 'shared'))
 const rulesRoot = join(shared, 'corpus', 'elastic-detection-rules');
 const docsRoot = join(shared, 'corpus', 'elastic-security-docs');
 
-const SCENARIOS = ['toml', 'toml-plain', 'markdown', 'full', 'full-1t'] as const;
+const SCENARIOS = ['toml', 'toml-plain', 'markdown', 'full', 'full-1t', 'full-1w'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Figures {
@@ -48,9 +50,9 @@ async function child(scenario: Scenario): Promise<Figures> {
   let files = 0;
   let rules = 0;
   const phases: Record<string, number> = {};
-  if (scenario === 'full' || scenario === 'full-1t') {
+  if (scenario === 'full' || scenario === 'full-1t' || scenario === 'full-1w') {
     const { loadSources } = await import('../../src/ingest/load');
-    const r = await loadSources([rulesRoot, docsRoot], scenario === 'full-1t' ? { workers: 0 } : {});
+    const r = await loadSources([rulesRoot, docsRoot], scenario === 'full-1t' ? { workers: 0 } : scenario === 'full-1w' ? { workers: 1 } : {});
     files = r.read.files.length;
     rules = r.result.rules.length;
     Object.assign(phases, r.timings);
@@ -98,7 +100,9 @@ async function main(): Promise<void> {
   }
   const runs = Number(values.runs ?? 3);
   const scenarios = values.only ? [values.only as Scenario] : [...SCENARIOS];
-  console.log(`ingest benchmark: node ${process.version}, ${runs} cold run(s) per scenario, corpus ${shared}\n`);
+  const { availableParallelism } = await import('node:os');
+  const { defaultWorkers } = await import('../../src/ingest/decode-parallel');
+  console.log(`ingest benchmark: node ${process.version}, ${availableParallelism()} cores (full: ${defaultWorkers(206)} decode workers), ${runs} cold run(s) per scenario, corpus ${shared}\n`);
   console.log('scenario     files  rules   best s  median s   files/s (best)   cpu s   peak RSS   phases of the best run (s)');
   for (const s of scenarios) {
     const results: Figures[] = [];

@@ -283,6 +283,7 @@ export function assembleToml(decoded: DecodedToml, file: SourceFile, options: As
     const dv = d?.int('value');
     const du = d?.str('unit');
     d?.rest();
+    if (d && (dv === undefined || du === undefined)) suppression.keep('duration', d.obj);
     alertSuppression = {
       groupBy: suppression.strList('group_by') ?? [],
       duration: dv !== undefined && du !== undefined ? { value: dv, unit: du } : null,

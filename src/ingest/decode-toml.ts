@@ -1,15 +1,17 @@
 /**
  * Stage 1 for TOML: text → decoded document + locations, with js-toml (`load`).
  *
- * Fast path: js-toml's lexer spends most of its time inside long multi-line strings (the
- * description, investigation guide, setup and query of every rule: three quarters of the bytes).
- * So the locator lists every string token, this module decodes the multi-line ones itself
- * (`toml-strings.ts`), swaps each for a short placeholder literal, lets js-toml parse the smaller
- * text, and puts the decoded strings back. When anything is unusual (the locator cannot follow the
- * text, a string does not decode, the placeholder character occurs in the file, js-toml rejects
- * the smaller text, a placeholder goes missing) it falls back to `load` on the original text, so
- * js-toml's verdict and error positions are the ones reported. A corpus test checks that both
- * paths give identical documents for every file.
+ * Fast path: three quarters of the corpus bytes are long multi-line strings (description,
+ * investigation guide, setup, query), which js-toml decodes character by character. So
+ * `quickScan` finds the multi-line strings, this module decodes them itself (`toml-strings.ts`),
+ * swaps each for a short placeholder literal, lets js-toml parse the smaller text (all structure,
+ * keys and other values stay js-toml's), and puts the decoded strings back. When anything is
+ * unusual (a string that does not end or does not decode, the placeholder character in the file,
+ * js-toml rejecting the smaller text, a placeholder gone missing) it falls back to `load` on the
+ * original text, so js-toml's verdict and error positions are the ones reported. A corpus test
+ * checks that both paths give identical documents for every file. The gain is modest (compare
+ * `toml` and `toml-plain` in `scripts/bench/ingest.ts`): js-toml's tokenizer and parser over
+ * the remaining structure dominate either way.
  *
  * Values that JSON cannot hold are normalised once here: integers beyond 2^53 become strings,
  * TOML dates and times become the text TOML wrote (`toISOString()` of js-toml's `TomlDate`),

@@ -1,18 +1,20 @@
 /**
- * A TOML locator: one pass over a TOML file's text that finds where keys and string values sit,
- * without building values. js-toml gives values but no positions; this gives positions so that a
- * rule's span (its `rule_id` line) and its query span (`rule.query`, `rule.threat_query`) map to
- * the file's lines and columns, including through the escapes of basic strings.
+ * A TOML locator: finds where keys and string values sit in a TOML file's text, without building
+ * values. js-toml gives values but no positions; this gives positions, so that a rule's span (its
+ * `rule_id` line) and its query spans (`rule.query`, `rule.threat_query`) map to the file's lines
+ * and columns, through the escapes of basic strings too (`StringLoc.table`).
  *
- * It understands exactly as much TOML as placing needs: comments, `[table]` and `[[array]]`
- * headers with bare, quoted and dotted keys, `key = value` lines, and values spanning lines
- * (arrays, inline tables, multi-line strings). Every string token in the file is listed, so the
- * decoder's fast path can decode the large ones itself. On text it cannot follow it sets
- * `ok = false` and the caller relies on js-toml alone.
+ * Two scans:
+ * - `quickScan`, run on every file by the decoder: the multi-line strings (for the decoder's fast
+ *   path) and the three `[rule]` keys ingest places. Two regular-expression passes.
+ * - `scanToml`, run only when a diagnostic needs a place: every header and key path (with `[]`
+ *   for arrays of tables: `rule.threat[].technique[].id`), every string token, and on request
+ *   every definition in order (to place js-toml's position-less errors).
  *
- * It jumps between significant characters with regular expressions and `indexOf` rather than
+ * Both jump between significant characters with regular expressions and `indexOf` rather than
  * stepping through characters in JavaScript: ingest runs once per build, cold, where native
- * string search is many times faster than a freshly started JavaScript loop.
+ * string search is many times faster than a freshly started JavaScript loop. Both find strings
+ * and comments exactly; neither judges structure (js-toml does).
  */
 import { decodeString, lexString, type StringToken } from './toml-strings';
 import type { StringLoc, TomlLocations } from './types';
