@@ -3,8 +3,13 @@
  *
  *   { "rules": [ { "id", "name", "slug", "source", "files", "type", "language", "query",
  *                  "maturity", "buildingBlock", "severity", "riskScore", "tags", "threat",
- *                  "versions", …every other `Rule` field… } ],
- *     "diagnostics": [ { "severity", "code", "file", "line", "column", "message", "ruleId"? } ] }
+ *                  "versions", …every other `Rule` field…,
+ *                  "analysis": { "stages", "indicators", "exclusions", "scope" }, "similar" } ],
+ *     "diagnostics": [ { "severity", "code", "file", "line", "column", "message", "ruleId"? } ],
+ *     "fields": [ … ], "indicators": [ … ], "corpusStats": { … } }
+ *
+ * `analysis`, `similar`, `fields`, `indicators` and `corpusStats` are present when the catalog stages
+ * ran (`buildCatalog`); a bare ingest result serialises without them.
  *
  * Names are the model's (camelCase); fields are only ever added. Output is deterministic: rules
  * sorted by id, diagnostics by `compareDiagnostics`, keys in a fixed order, one rule or
@@ -12,10 +17,21 @@
  */
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic';
 import type { Rule } from '../model/rule';
+import type { CorpusStats, FieldEntry, IndicatorEntry } from './corpus';
 
 export interface CatalogJson {
   rules: Rule[];
   diagnostics: Diagnostic[];
+}
+
+/** What `serializeCatalog` takes: an ingest result, or a catalog with its indexes. */
+export interface CatalogInput {
+  rules: readonly Rule[];
+  diagnostics: readonly Diagnostic[];
+  fields?: readonly FieldEntry[];
+  indicators?: readonly IndicatorEntry[];
+  /** Corpus totals (`buildCatalog`'s `stats`), written as `corpusStats`. */
+  corpusStats?: CorpusStats;
 }
 
 /** The fields every consumer reads first, in this order; the rest follow in the model's order. */
@@ -41,10 +57,14 @@ export function toCatalogJson(input: { rules: readonly Rule[]; diagnostics: read
 }
 
 /** Serialises the catalog: one rule and one diagnostic per line, ending with a newline. */
-export function serializeCatalog(input: { rules: readonly Rule[]; diagnostics: readonly Diagnostic[] }): string {
+export function serializeCatalog(input: CatalogInput): string {
   const c = toCatalogJson(input);
   const rules = c.rules.map((r) => JSON.stringify(orderedRule(r)));
   const diagnostics = c.diagnostics.map((d) => JSON.stringify(orderedDiagnostic(d)));
   const list = (items: string[]): string => (items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n]`);
-  return `{"rules": ${list(rules)},\n"diagnostics": ${list(diagnostics)}}\n`;
+  let out = `{"rules": ${list(rules)},\n"diagnostics": ${list(diagnostics)}`;
+  if (input.fields) out += `,\n"fields": ${list(input.fields.map((f) => JSON.stringify(f)))}`;
+  if (input.indicators) out += `,\n"indicators": ${list(input.indicators.map((e) => JSON.stringify(e)))}`;
+  if (input.corpusStats) out += `,\n"corpusStats": ${JSON.stringify(input.corpusStats)}`;
+  return `${out}}\n`;
 }

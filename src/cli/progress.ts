@@ -8,8 +8,8 @@ export interface ProgressStream {
   write(s: string): boolean;
 }
 
-const LABELS: Record<string, string> = { read: 'reading', decode: 'decoding', assemble: 'assembling', write: 'writing' };
-const UNITS: Record<string, string> = { assemble: 'rules' };
+const LABELS: Record<string, string> = { read: 'reading', decode: 'decoding', assemble: 'assembling', parse: 'parsing', analyse: 'analysing', counts: 'counting', write: 'writing' };
+const UNITS: Record<string, string> = { assemble: 'rules', parse: 'rules', analyse: 'rules', counts: 'rules' };
 
 export class Progress {
   private lastDraw = Number.NEGATIVE_INFINITY;

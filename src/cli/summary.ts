@@ -17,6 +17,8 @@ export interface SummaryInput {
   outputs: readonly { label: string; path: string; bytes: number | null }[];
   /** How many warnings to list (all errors are always listed). */
   warningLimit?: number;
+  /** Lines about the analysis (indicator totals, most shared), when the catalog stages ran. */
+  analysis?: readonly string[];
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -63,6 +65,7 @@ export function formatSummary(input: SummaryInput): string {
   const warnings: Diagnostic[] = diagnostics.filter((d) => d.severity === 'warning');
   for (const d of warnings.slice(0, limit)) lines.push(`    ${formatDiagnostic(d)}`);
   if (warnings.length > limit) lines.push(`    … and ${n(warnings.length - limit)} more warnings${input.outputs.some((o) => o.label === 'JSON') ? ' (all in the JSON)' : ''}`);
+  for (const l of input.analysis ?? []) lines.push(`  ${l}`);
   const phases = input.timings ? Object.entries(input.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`) : [];
   lines.push(`  elapsed:      ${(input.elapsed / 1000).toFixed(2)} s${phases.length ? ` (${phases.join(', ')})` : ''}`);
   if (input.outputs.length === 0) lines.push('  output:       none (use --json FILE to write the catalog JSON)');

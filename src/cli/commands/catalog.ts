@@ -10,6 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildCatalog, type Catalog } from '../../catalog/build';
+import { corpusSummaryLines } from '../../catalog/corpus';
 import { serializeCatalog } from '../../catalog/json';
 import { DEFAULT_LABEL } from '../../ingest/ingest';
 import { loadSources, type LoadResult } from '../../ingest/load';
@@ -88,6 +90,14 @@ export async function ingestWithProgress(a: IngestArgs): Promise<LoadResult | nu
   return loaded;
 }
 
+/** Runs the catalog stages (parse, analyse, counts) over an ingest, with progress on stderr. */
+export function catalogWithProgress(loaded: LoadResult, quiet: boolean): Catalog {
+  const progress = new Progress(process.stderr, !quiet);
+  const catalog = buildCatalog(loaded.result, { onProgress: (phase, done, total) => progress.update(phase, done, total) });
+  progress.finish();
+  return catalog;
+}
+
 /** Writes a file, creating its directory; returns an error message or null. */
 export function writeOutput(path: string, text: string): string | null {
   try {
@@ -123,12 +133,13 @@ export async function run(args: string[]): Promise<number> {
   const start = performance.now();
   const loaded = await ingestWithProgress(parsed.value);
   if (!loaded) return 1;
+  const catalog = catalogWithProgress(loaded, parsed.value.quiet);
   const outputs: { label: string; path: string; bytes: number | null }[] = [];
   let writeMs = 0;
   const toStdout = values.json === '-';
   if (values.json !== undefined) {
     const t = performance.now();
-    const text = serializeCatalog(loaded.result);
+    const text = serializeCatalog({ ...catalog, corpusStats: catalog.stats });
     if (toStdout) {
       process.stdout.write(text);
       outputs.push({ label: 'JSON', path: 'stdout', bytes: Buffer.byteLength(text) });
@@ -143,12 +154,13 @@ export async function run(args: string[]): Promise<number> {
     writeMs = performance.now() - t;
   }
   const summary = formatSummary({
-    result: loaded.result,
+    result: { ...loaded.result, diagnostics: catalog.diagnostics },
     roots: loaded.read.roots,
     elapsed: performance.now() - start,
-    timings: { ...loaded.timings, ...(values.json !== undefined ? { write: writeMs } : {}) },
+    timings: { ...loaded.timings, ...catalog.timings, ...(values.json !== undefined ? { write: writeMs } : {}) },
     outputs,
     warningLimit: parsed.value.warnings,
+    analysis: corpusSummaryLines(catalog),
   });
   (toStdout ? process.stderr : process.stdout).write(`${summary}\n`);
   return 0;
