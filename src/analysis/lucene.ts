@@ -35,6 +35,32 @@ export class LuceneLowering {
     return atom({ in: this.ref, loc: this.mapLoc(q.loc), text, field, fields: field === null ? [] : [field], values, list: false, caseInsensitive: false });
   }
 
+  /**
+   * `field:(a OR b c)`, a group of plain alternatives, is one list predicate like KQL's
+   * `field:(a or b)`, so that all-exact lists become one `in` row; null for any other group.
+   */
+  private valueList(q: Extract<LuceneQuery, { kind: 'FieldGroup' }>): Cond | null {
+    const inner = q.query;
+    if (inner.kind !== 'Bool' || inner.clauses.length < 2) return null;
+    const values: PredicateValue[] = [];
+    for (const c of inner.clauses) {
+      const t = c.query;
+      if (c.occur !== 'should') return null;
+      if (t.kind === 'Term' && t.field === null && t.fuzzy === null) {
+        if (t.pattern === null) values.push({ value: t.value, kind: 'eq' });
+        else {
+          const s = splitPattern(t.pattern, { escape: true, question: true });
+          values.push(classifyParts(s.parts, s.question, t.pattern));
+        }
+      } else if (t.kind === 'Phrase' && t.field === null && t.slop === null) {
+        values.push({ value: t.value, kind: 'eq' });
+      } else {
+        return null;
+      }
+    }
+    return atom({ in: this.ref, loc: this.mapLoc(q.loc), text: printLucene(q), field: q.field, fields: [q.field], values, list: true, caseInsensitive: false });
+  }
+
   lower(q: LuceneQuery, defaultField: string | null = null): Cond {
     switch (q.kind) {
       case 'Bool': {
@@ -84,7 +110,7 @@ export class LuceneLowering {
       case 'Exists':
         return this.atom(q, q.field, [{ value: '', kind: 'exists' }], null);
       case 'FieldGroup':
-        return this.lower(q.query, q.field);
+        return this.valueList(q) ?? this.lower(q.query, q.field);
       case 'Boost':
         return this.lower(q.query, defaultField);
       default:

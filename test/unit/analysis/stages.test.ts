@@ -91,18 +91,19 @@ describe('KQL-family rule types', () => {
     ]);
   });
 
-  it('Lucene: AND/NOT clauses, a lowercase or is a term, optional should clauses beside must', () => {
+  it('Lucene: AND/NOT clauses, a lowercase or is a term, a group of plain terms is one list, optional should clauses beside must', () => {
     const a = analyse(queryRule('event.type:(start or process_started) AND process.args:(g+s OR /2[0-9]{3}/) AND NOT user.name:root', 'lucene')).analysis;
     expect(rowLines(a.indicators)).toEqual([
-      'event.type eq or',
-      'event.type eq process_started',
-      'event.type eq start',
+      'event.type in or, process_started, start',
       'process.args eq g+s',
       'process.args regex 2[0-9]{3}',
     ]);
     expect(rowLines(a.exclusions)).toEqual(['user.name eq root']);
     const b = analyse(queryRule('+a:1 b:2 c:x*', 'lucene')).analysis;
     expect(predicateLines(b)).toEqual(['indicator a:1', 'other/optional b:2', 'other/optional c:x*']);
+    const c = analyse(queryRule('destination.port:(4444 OR 1337 OR "x y" OR ab*) AND NOT process.name:(nc OR ncat)', 'lucene')).analysis;
+    expect(rowLines(c.indicators)).toEqual(['destination.port eq 1337', 'destination.port eq 4444', 'destination.port eq x y', 'destination.port starts_with ab']);
+    expect(rowLines(c.exclusions)).toEqual(['process.name in nc, ncat']);
   });
 
   it('new_terms, threshold (fields, value, cardinality) and their query predicates', () => {
