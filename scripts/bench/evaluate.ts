@@ -5,8 +5,8 @@
  *   npx tsx scripts/bench/evaluate.ts --events 20000
  *
  * Prints, each as the best of 3 runs (the machines are shared; the best run is the least
- * disturbed one): events/s for a single-event EQL rule, a KQL rule and a Lucene rule, and for an
- * EQL sequence over the generated events; leaf predicate evaluations per second (a conjunction
+ * disturbed one): events/s for a single-event EQL rule, a KQL rule, a Lucene rule, EQL sequences
+ * and an aggregating ES|QL rule over the generated events; leaf predicate evaluations per second (a conjunction
  * of ten leaves that all hold, so every leaf runs on every event); the time to evaluate a pasted
  * 10,000-event JSON text end to end (parse, size checks, compile, run), target < 100 ms; and the
  * time to compile every corpus query when ../shared is present.
@@ -59,7 +59,7 @@ function generate(n: number): unknown[] {
   return out;
 }
 
-function compile(language: 'eql' | 'kuery' | 'lucene', q: string): CompiledQuery {
+function compile(language: 'eql' | 'kuery' | 'lucene' | 'esql', q: string): CompiledQuery {
   const c = compileQuery(language, q, { now: '2025-01-02T00:00:00Z' });
   if (!c.ok) throw new Error(`${language}: ${c.error}`);
   return c.query;
@@ -84,12 +84,13 @@ function main(): void {
   const events = generate(N);
   console.log(`  generated in ${(performance.now() - t0).toFixed(0)} ms`);
 
-  const queries: [string, 'eql' | 'kuery' | 'lucene', string][] = [
+  const queries: [string, 'eql' | 'kuery' | 'lucene' | 'esql', string][] = [
     ['EQL single-event rule', 'eql', 'process where event.type == "start" and process.name : ("cmd.exe", "powershell.exe") and process.args : ("*-enc*", "/c") and not process.parent.name : "explorer.exe"'],
     ['KQL rule', 'kuery', 'event.category:process and event.type:start and process.name:(cmd.exe or powershell.exe) and process.args:(*-enc* or /c) and not process.parent.name:explorer.exe'],
     ['Lucene rule', 'lucene', 'event.category:process AND event.type:start AND process.name:(cmd.exe OR powershell.exe) AND NOT process.parent.name:explorer.exe'],
     ['EQL sequence (by host.id, maxspan=30s)', 'eql', 'sequence by host.id with maxspan=30s [process where process.name : "curl*" and process.args : "http*"] [network where destination.port == 4444]'],
     ['EQL sequence with stage keys and runs=3', 'eql', 'sequence by host.id with maxspan=1m [process where process.name == "bash"] by process.entity_id [network where true] by process.entity_id with runs=3'],
+    ['ES|QL rule (WHERE, EVAL, STATS … BY)', 'esql', 'FROM * | WHERE event.category == "process" AND process.name IN ("cmd.exe", "powershell.exe") | EVAL u = TO_LOWER(user.name) | STATS n = COUNT(*), hosts = COUNT_DISTINCT(host.id) BY u | WHERE hosts >= 2'],
   ];
   for (const [label, lang, q] of queries) {
     const c = compile(lang, q);

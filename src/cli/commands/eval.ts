@@ -211,9 +211,14 @@ async function humanMode(values: Record<string, unknown>, io: Required<EvalIo>):
   const text = rule.query ?? '';
   if (traces.length > 0 && text !== '') {
     lines.push('trace:');
+    const stages = run?.stages ?? [];
     traces.forEach((ts, i) => {
       lines.push(`  event ${i}:`);
-      for (const t of ts) renderTrace(text, t, '    ', lines);
+      ts.forEach((t, j) => {
+        const s = stages[j];
+        if (s && ts.length > 1) lines.push(`    ${s.stage < 0 ? 'until' : `stage ${s.stage + 1}${s.missing ? ' (missing)' : ''}`}:`);
+        renderTrace(text, t, ts.length > 1 && s ? '      ' : '    ', lines);
+      });
     });
     if (events.length > traces.length) lines.push(`  (${events.length - traces.length} more events not traced)`);
   }

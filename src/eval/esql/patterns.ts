@@ -60,6 +60,47 @@ const GROK: Record<string, string> = {
   TIMESTAMP_ISO8601: '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:?\\d{2}(?::?\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?',
 };
 
+/** Whether atom `a` (a class, `\\x`, `.`, a literal; null: unknown) can match character `c`. */
+function matchesAtom(a: string | null, c: string): boolean {
+  if (a === null) return false;
+  try {
+    return new RegExp(`^${a}$`, 's').test(c);
+  } catch {
+    return true;
+  }
+}
+
+/** Whether no character of class `b` (a `[…]` source) is matched by atom `a` (a class or `\\x`). */
+function disjoint(a: string | null, b: string): boolean {
+  if (a === null || b.startsWith('[^')) return false;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^${a}$`);
+  } catch {
+    return false;
+  }
+  const body = b.slice(1, -1);
+  const chars: string[] = [];
+  for (let i = 0; i < body.length; i++) {
+    let ch = body.charAt(i);
+    if (ch === '\\') {
+      const d = body.charAt(i + 1);
+      i++;
+      if (/[dDwWsS]/.test(d)) return false;
+      ch = d === 'n' ? '\n' : d === 't' ? '\t' : d === 'r' ? '\r' : d;
+    }
+    if (body.charAt(i + 1) === '-' && i + 2 < body.length) {
+      const hi = body.charAt(i + 2);
+      if (hi.charCodeAt(0) - ch.charCodeAt(0) > 200) return false;
+      for (let c = ch.charCodeAt(0); c <= hi.charCodeAt(0); c++) chars.push(String.fromCharCode(c));
+      i += 2;
+      continue;
+    }
+    chars.push(ch);
+  }
+  return chars.length > 0 && chars.every((c) => !re.test(c));
+}
+
 /** Refuses regular expressions a backtracking engine could take exponential time on. */
 export function checkBacktracking(src: string): string | null {
   interface Group {
@@ -69,8 +110,12 @@ export function checkBacktracking(src: string): string | null {
     hasAlternation: boolean;
     /** Whether the group's first atom is a literal character (each repetition starts with it). */
     startsWithLiteral: boolean | null;
+    /** Source of the last atom repeated without bound (a class, `\\s`, `.`), when known. */
+    lastRepeated: string | null;
+    /** Source of the group's first atom when it is a class. */
+    firstClass: string | null;
   }
-  const newGroup = (start: number): Group => ({ start, hasUnboundedInner: false, innerNeedsDelimiter: false, hasAlternation: false, startsWithLiteral: null });
+  const newGroup = (start: number): Group => ({ start, hasUnboundedInner: false, innerNeedsDelimiter: false, hasAlternation: false, startsWithLiteral: null, lastRepeated: null, firstClass: null });
   const stack: Group[] = [newGroup(0)];
   const firstAtom = (g: Group, literal: boolean): void => {
     if (g.startsWithLiteral === null) g.startsWithLiteral = literal;
@@ -92,27 +137,36 @@ export function checkBacktracking(src: string): string | null {
     if (c === '\\') {
       const isClass = /[dDwWsShHvVpPX]/.test(src.charAt(i + 1));
       firstAtom(top, !isClass && !/[*+?{]/.test(src.charAt(i + 2)));
+      const esc = src.slice(i, i + 2);
       i += 2;
       const q = unboundedAt(i);
       if (q > 0) {
         top.hasUnboundedInner = true;
         top.innerNeedsDelimiter = true;
+        top.lastRepeated = isClass ? esc : null;
         i += q;
-      } else if (!isClass && src.charAt(i) !== '?' && src.charAt(i) !== '{') top.innerNeedsDelimiter = false;
+      } else if (!isClass && src.charAt(i) !== '?' && src.charAt(i) !== '{' && !matchesAtom(top.lastRepeated, esc.charAt(1))) top.innerNeedsDelimiter = false;
       continue;
     }
     if (c === '[') {
       firstAtom(top, false);
+      const start = i;
       let j = i + 1;
       if (src.charAt(j) === '^') j++;
       if (src.charAt(j) === ']') j++;
       while (j < src.length && src.charAt(j) !== ']') j += src.charAt(j) === '\\' ? 2 : 1;
       i = j + 1;
+      const cls = src.slice(start, i);
+      if (top.startsWithLiteral === false && top.firstClass === null && !/[*?{]/.test(src.charAt(i))) top.firstClass = cls;
       const q = unboundedAt(i);
       if (q > 0) {
         top.hasUnboundedInner = true;
         top.innerNeedsDelimiter = true;
+        top.lastRepeated = cls;
         i += q;
+      } else if (top.innerNeedsDelimiter && !/[*?{]/.test(src.charAt(i)) && disjoint(top.lastRepeated, cls)) {
+        // A class the repeated atom cannot match delimits the repetition.
+        top.innerNeedsDelimiter = false;
       }
       continue;
     }
@@ -132,7 +186,8 @@ export function checkBacktracking(src: string): string | null {
       i++;
       const q = unboundedAt(i);
       if (q > 0) {
-        if (g.hasUnboundedInner && g.innerNeedsDelimiter && g.startsWithLiteral !== true) return `nested unbounded repetition at ${g.start} (catastrophic backtracking)`;
+        const delimitedByFirst = g.startsWithLiteral === true || (g.firstClass !== null && disjoint(g.lastRepeated, g.firstClass));
+        if (g.hasUnboundedInner && g.innerNeedsDelimiter && !delimitedByFirst) return `nested unbounded repetition at ${g.start} (catastrophic backtracking)`;
         if (g.hasAlternation) {
           const body = src.slice(g.start + 1, i - 1).replace(/^\?(?::|<[^>]*>|[=!])/, '');
           const firsts = body.split('|').map((b) => b.charAt(0) === '\\' ? b.slice(0, 2) : b.charAt(0));
@@ -155,20 +210,15 @@ export function checkBacktracking(src: string): string | null {
     } else if (c !== '?' && c !== '^' && c !== '$') {
       firstAtom(top, c !== '.' && !/[*+?{]/.test(src.charAt(i + 1)));
       const q = unboundedAt(i + 1);
-      if (c === '.' && q > 0) {
-        top.hasUnboundedInner = true;
-        top.innerNeedsDelimiter = true;
-        i += 1 + q;
-        continue;
-      }
       if (q > 0) {
         top.hasUnboundedInner = true;
         top.innerNeedsDelimiter = true;
+        top.lastRepeated = c === '.' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
         i += 1 + q;
         continue;
       }
-      // A literal character after an unbounded repetition delimits it.
-      if (top.innerNeedsDelimiter && c !== '*' && c !== '+') top.innerNeedsDelimiter = false;
+      // A literal character the repeated atom cannot match delimits the repetition.
+      if (top.innerNeedsDelimiter && c !== '*' && c !== '+' && !matchesAtom(top.lastRepeated, c)) top.innerNeedsDelimiter = false;
     }
     i++;
   }
@@ -206,8 +256,31 @@ function translate(src: string): { source: string; flags: string; groups: string
     groups.push(name);
     return `(?<g${groups.length - 1}>`;
   });
-  // Java possessive quantifiers and atomic groups have no JavaScript form: refuse.
-  if (/[*+?}]\+/.test(s.replace(/\\./g, '')) || s.includes('(?>')) return 'possessive quantifiers and atomic groups are not supported';
+  // Java possessive quantifiers (`a++`) have no JavaScript form: they become greedy ones (the
+  // same matches except where backtracking into the repetition would find another); atomic
+  // groups are refused.
+  if (s.includes('(?>')) return 'atomic groups are not supported';
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charAt(i);
+    if (ch === '\\') {
+      out += s.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (ch === '[') {
+      let j = i + 1;
+      if (s.charAt(j) === '^') j++;
+      if (s.charAt(j) === ']') j++;
+      while (j < s.length && s.charAt(j) !== ']') j += s.charAt(j) === '\\' ? 2 : 1;
+      out += s.slice(i, j + 1);
+      i = j;
+      continue;
+    }
+    out += ch;
+    if ((ch === '*' || ch === '+' || ch === '?' || ch === '}') && s.charAt(i + 1) === '+') i++;
+  }
+  s = out;
   return { source: s, flags, groups };
 }
 

@@ -740,9 +740,10 @@ export function compileEsql(ast: EsqlQuery, opts: EsqlOptions): CompileEsqlResul
   }
   const firstAgg = ast.commands.findIndex((cmd) => cmd.kind === 'Stats' || cmd.kind === 'InlineStats');
   const rowLocal = ast.commands.slice(0, firstAgg < 0 ? ast.commands.length : firstAgg);
+  const withSource = ast.commands.some((cmd) => cmd.kind === 'From' && cmd.metadata.includes('_source'));
   const run = (events: readonly unknown[], size?: number): QueryRun => {
     const ordered = orderEvents(events, opts.timestampField ? { timestampField: opts.timestampField } : {});
-    let rows: Row[] = ordered.map((e) => rowOf(e.doc, e.index));
+    let rows: Row[] = ordered.map((e) => rowOf(e.doc, e.index, withSource));
     const notes: string[] = [];
     try {
       for (const step of steps) rows = step(rows);
@@ -758,13 +759,13 @@ export function compileEsql(ast: EsqlQuery, opts: EsqlOptions): CompileEsqlResul
     });
     return { kind: 'rows', matches, notes };
   };
-  const explain = (doc: unknown): TraceNode[] => explainRowLocal(c, rowLocal, doc);
+  const explain = (doc: unknown): TraceNode[] => explainRowLocal(c, rowLocal, doc, withSource);
   return { ok: true, query: { language: 'esql', kind: 'rows', run: (events, o = {}) => run(events, o.size), explain } };
 }
 
 /** Traces of the WHERE conditions before the first STATS for one event. */
-function explainRowLocal(c: EsqlCompiler, commands: EsqlCommand[], doc: unknown): TraceNode[] {
-  let rows: Row[] = [rowOf(doc, 0)];
+function explainRowLocal(c: EsqlCompiler, commands: EsqlCommand[], doc: unknown, withSource: boolean): TraceNode[] {
+  let rows: Row[] = [rowOf(doc, 0, withSource)];
   const out: TraceNode[] = [];
   for (const cmd of commands) {
     if (cmd.kind === 'Where') {

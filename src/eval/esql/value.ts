@@ -41,14 +41,20 @@ function toScalar(v: unknown, isDate: boolean): Scalar | null {
   return null;
 }
 
-/** The row of an event. */
-export function rowOf(doc: unknown, index: number): Row {
+/** The row of an event (with `_source`, the event as JSON, when the query asks for it in METADATA). */
+export function rowOf(doc: unknown, index: number, withSource = false): Row {
   const cols = new Map<string, EV>();
+  if (withSource && doc !== null && typeof doc === 'object' && !Object.prototype.hasOwnProperty.call(doc, '_source')) {
+    cols.set('_source', JSON.stringify(doc));
+  }
   for (const [name, values] of leafFields(doc)) {
     const t = ecsType(name);
     const isDate = t !== null && DATE_TYPES.has(t);
     const scalars = values.map((v) => toScalar(v, isDate)).filter((v): v is Scalar => v !== null);
-    cols.set(name, scalars.length === 0 ? null : scalars.length === 1 ? (scalars[0] as Scalar) : scalars);
+    const v = scalars.length === 0 ? null : scalars.length === 1 ? (scalars[0] as Scalar) : scalars;
+    cols.set(name, v);
+    // ECS text multi-fields (`process.command_line.text`) hold the same values.
+    if (t !== null && ecsType(`${name}.text`) === 'match_only_text' && !cols.has(`${name}.text`)) cols.set(`${name}.text`, v);
   }
   return { cols, src: [index], doc };
 }

@@ -27,9 +27,10 @@ import { luceneWildcardTokens, STAR, ONE, wildcardLanguage, type WildToken } fro
 import { ABSENT, buildDoc, docWith, setPath, type Assigned } from './build';
 import { andF, AtomFactory, conjuncts, FALSE_F, notF, orF, TRUE_F, type Formula, type Literal } from './formula';
 import { KqlLowering, LuceneLowering } from './lower';
-import { searchFormula, type Solution } from './solve';
+import { FieldSolver, searchFormula, type Solution } from './solve';
 import { sampleMatch } from './regex-sample';
 import { compileGrok } from '../esql/patterns';
+import { ecsType } from '../ecs';
 import type { SynthesisResult } from './index';
 
 interface Ctx {
@@ -71,6 +72,12 @@ function fieldsIn(e: EsqlExpr, out: string[] = []): string[] {
       fieldsIn(e.right, out);
       break;
     case 'Call':
+      // JSON_EXTRACT(_source, "$.a.b") reads the event field a.b.
+      if (e.name === 'JSON_EXTRACT' && e.args[0]?.kind === 'Field' && e.args[0].name === '_source' && e.args[1]?.kind === 'String') {
+        const path = e.args[1].value.replace(/^\$\.?/, '');
+        if (!out.includes(path)) out.push(path);
+        break;
+      }
       e.args.forEach((a) => fieldsIn(a, out));
       break;
     case 'Match':
@@ -85,11 +92,17 @@ function fieldsIn(e: EsqlExpr, out: string[] = []): string[] {
 /** Event fields a column reads, following EVAL / GROK / DISSECT / RENAME definitions backwards. */
 function sourceFields(name: string, before: readonly EsqlCommand[], depth = 0): string[] {
   if (depth > 20) return [name];
+  // An ECS text multi-field reads its parent field.
+  if (name.endsWith('.text') && ecsType(name) === 'match_only_text' && ecsType(name.slice(0, -5)) !== null) return [name.slice(0, -5)];
   for (let i = before.length - 1; i >= 0; i--) {
     const c = before[i] as EsqlCommand;
     if (c.kind === 'Eval') {
       for (let j = c.fields.length - 1; j >= 0; j--) {
         const f = c.fields[j];
+        // JSON_EXTRACT(_source, "$.a.b") reads the event field a.b.
+        if (f?.name?.name === name && f.expr.kind === 'Call' && f.expr.name === 'JSON_EXTRACT' && f.expr.args[0]?.kind === 'Field' && f.expr.args[0].name === '_source' && f.expr.args[1]?.kind === 'String') {
+          return [f.expr.args[1].value.replace(/^\$\.?/, '')];
+        }
         if (f?.name?.name === name) return fieldsIn(f.expr).flatMap((n) => sourceFields(n, [...before.slice(0, i), { ...c, fields: c.fields.slice(0, j) }], depth + 1));
       }
     } else if ((c.kind === 'Grok' || c.kind === 'Dissect') && c.input.kind === 'Field') {
@@ -121,7 +134,7 @@ function wildCands(tokens: readonly WildToken[]): string[] {
   return [tokens.map((t) => (t === STAR ? '' : t === ONE ? 'a' : t)).join(''), tokens.map((t) => (t === STAR ? 'x' : t === ONE ? 'a' : t)).join('')];
 }
 
-class EsqlLowering {
+export class EsqlLowering {
   constructor(
     private readonly ctx: Ctx,
     /** The row-by-row commands before the WHERE being lowered. */
@@ -130,7 +143,7 @@ class EsqlLowering {
 
   /** Rows of a document after the commands before the WHERE (WHEREs skipped). */
   private rows(doc: unknown): Row[] {
-    let rows: Row[] = [rowOf(doc, 0)];
+    let rows: Row[] = [rowOf(doc, 0, true)];
     for (const c of this.before) {
       if (c.kind === 'Where' || c.kind === 'From' || c.kind === 'Limit') continue;
       try {
@@ -140,6 +153,15 @@ class EsqlLowering {
       }
     }
     return rows;
+  }
+
+  /** Whether a column's EVAL definition applies a multi-value function. */
+  usesMv(col: string): boolean {
+    for (const c of this.before) {
+      if (c.kind !== 'Eval') continue;
+      for (const f of c.fields) if (f.name?.name === col && /\bMV_(COUNT|DEDUPE|SLICE|CONTAINS|INTERSECTION)\b/i.test(this.ctx.compiler.nameOf(f.expr, f.expr.loc))) return true;
+    }
+    return false;
   }
 
   lower(e: EsqlExpr): Formula {
@@ -262,17 +284,63 @@ class EsqlLowering {
     const walkLits = (x: EsqlExpr): void => {
       const l = literalOf(x);
       if (typeof l === 'string' && !cands.includes(l)) cands.push(l, l.toLowerCase());
-      else if (typeof l === 'number' && !cands.includes(l)) cands.push(l, l + 1);
+      else if (typeof l === 'number') {
+        if (!cands.includes(l)) cands.push(l, l + 1);
+        if (l > 0 && l <= 20_000 && Number.isInteger(l) && !cands.includes('x'.repeat(l + 1))) cands.push('x'.repeat(l + 1));
+      } else if (typeof l === 'boolean') {
+        if (!cands.includes(l)) cands.push(l);
+        if (!cands.includes(!l)) cands.push(!l);
+      }
+      if (x.kind === 'Call' && x.name === 'SPACE' && x.args[0]?.kind === 'Number' && x.args[0].value <= 10_000) {
+        const sp = ' '.repeat(x.args[0].value);
+        cands.push(sp, `x${sp}x`);
+      }
       if (x.kind === 'Call') x.args.forEach(walkLits);
       else if (x.kind === 'Comparison' || x.kind === 'Arithmetic') {
         walkLits(x.left);
         walkLits(x.right);
-      } else if (x.kind === 'In') x.values.forEach(walkLits);
-      else if (x.kind === 'List') x.values.forEach((v) => walkLits(v as EsqlExpr));
+      } else if (x.kind === 'In') {
+        walkLits(x.expr);
+        x.values.forEach(walkLits);
+      } else if (x.kind === 'List') x.values.forEach((v) => walkLits(v as EsqlExpr));
+      else if (x.kind === 'And' || x.kind === 'Or') x.operands.forEach(walkLits);
+      else if (x.kind === 'Not' || x.kind === 'IsNull' || x.kind === 'Cast' || x.kind === 'Unary') walkLits(x.expr);
+      else if (x.kind === 'Like') {
+        for (const p of x.patterns) {
+          if (p.kind !== 'String') continue;
+          if (x.op === 'like') {
+            for (const w of wildCands(luceneWildcardTokens(p.value))) if (!cands.includes(w)) cands.push(w);
+          } else {
+            const smp = sampleMatch(p.value);
+            if (smp !== null && !cands.includes(smp)) cands.push(smp);
+          }
+        }
+        walkLits(x.expr);
+      }
     };
     walkLits(e);
+    // …and those of the EVAL definitions of the columns it reads.
+    const seenCols = new Set<string>();
+    const defs = (col: string, depth: number): void => {
+      if (depth > 6 || seenCols.has(col)) return;
+      seenCols.add(col);
+      for (const c of this.before) {
+        if (c.kind !== 'Eval') continue;
+        for (const fdef of c.fields) {
+          if (fdef.name?.name !== col) continue;
+          walkLits(fdef.expr);
+          for (const x of fieldsIn(fdef.expr)) defs(x, depth + 1);
+        }
+      }
+    };
+    for (const col of cols) defs(col, 0);
     if (e.kind === 'Field') cands.push(true);
-    if (field !== null) for (const v of this.ctx.derived.get(field) ?? []) if (!cands.includes(v)) cands.push(v);
+    // Multi-value tests (MV_COUNT(f) > 1, …) want arrays.
+    if (/\bMV_(COUNT|DEDUPE|SLICE|CONTAINS|INTERSECTION)\b/i.test(this.ctx.compiler.nameOf(e, e.loc)) || cols.some((col) => this.usesMv(col))) {
+      const strs = cands.filter((x): x is string => typeof x === 'string');
+      cands.push([strs[0] ?? 'x', strs[1] ?? 'y'], [strs[0] ?? 'x', strs[1] ?? 'y', strs[2] ?? 'z']);
+    }
+    for (const src of sources) for (const v of this.ctx.derived.get(src) ?? []) if (!cands.includes(v)) cands.push(v);
     const pred = { test: (doc: unknown) => value(doc) === true, explain: () => ({ kind: 'predicate', loc: e.loc, outcome: 'false' as const }) };
     const atom = this.ctx.F.make({
       field,
@@ -316,6 +384,39 @@ function columnConstants(rowCmds: readonly EsqlCommand[]): Map<string, string> {
     }
   };
   for (const c of rowCmds) if (c.kind === 'Where') scan(c.condition);
+  // RLIKE patterns: a sample match.
+  const scanRlike = (e: EsqlExpr): void => {
+    if (e.kind === 'And' || e.kind === 'Or') e.operands.forEach(scanRlike);
+    else if (e.kind === 'Like' && !e.negated && e.op === 'rlike') {
+      const d = directField(e.expr);
+      const p = e.patterns[0];
+      if (d && p?.kind === 'String' && !out.has(d.field)) {
+        const smp = sampleMatch(p.value);
+        if (smp !== null) out.set(d.field, smp);
+      }
+    }
+  };
+  for (const c of rowCmds) if (c.kind === 'Where') scanRlike(c.condition);
+  // Backwards through EVAL: a constant wanted of `c = REPLACE(x, "lit", …)` / TO_LOWER(x) / URL_DECODE(x)
+  // is (close to) one wanted of x.
+  for (let i = rowCmds.length - 1; i >= 0; i--) {
+    const c = rowCmds[i] as EsqlCommand;
+    if (c.kind !== 'Eval') continue;
+    for (let j = c.fields.length - 1; j >= 0; j--) {
+      const f = c.fields[j];
+      const name = f?.name?.name;
+      if (!f || name === undefined || !out.has(name)) continue;
+      const k = out.get(name) as string;
+      const e = f.expr;
+      if (e.kind === 'Call' && e.args[0]?.kind === 'Field' && ['REPLACE', 'TO_LOWER', 'TO_UPPER', 'URL_DECODE', 'TRIM', 'MV_FIRST', 'MV_LAST', 'TO_STRING'].includes(e.name)) {
+        const x = e.args[0].name;
+        if (x === name) continue;
+        let pre = k;
+        if (e.name === 'REPLACE' && e.args[1]?.kind === 'String' && /^[A-Za-z0-9=:_ -]+$/.test(e.args[1].value)) pre = `${e.args[1].value}${k}`;
+        if (!out.has(x)) out.set(x, pre);
+      } else if (e.kind === 'Field' && !out.has(e.name)) out.set(e.name, k);
+    }
+  }
   return out;
 }
 
@@ -326,7 +427,8 @@ function derivedCandidates(rowCmds: readonly EsqlCommand[]): Map<string, unknown
   const add = (field: string, v: string | null): void => {
     if (v === null) return;
     const list = out.get(field) ?? [];
-    if (!list.includes(v)) list.push(v);
+    // The value, and a variant with other characters (two derived columns may have to differ).
+    for (const x of [v, v.replace(/1/g, '2').replace(/x/g, 'y').replace(/\ba\b/g, 'b')]) if (!list.includes(x)) list.push(x);
     out.set(field, list);
   };
   rowCmds.forEach((c, i) => {
@@ -356,7 +458,7 @@ function derivedCandidates(rowCmds: readonly EsqlCommand[]): Map<string, unknown
           const sample = sampleMatch(e.args[1].value);
           if (sample) {
             for (const f of fieldsIn(e.args[0]).flatMap((x) => sourceFields(x, before))) {
-              for (const k of [1, 3, 25, 60]) {
+              for (const k of [1, 3, 25, 60, 250, 1100]) {
                 add(f, Array(k).fill(sample).join(' '));
                 add(f, sample.repeat(k));
               }
@@ -387,13 +489,28 @@ function rowFormula(ctx: Ctx, ast: EsqlQuery): Formula {
  * must have a value); `vary` — under a distinct count (or VALUES) a later condition bounds from
  * below, so the repeated events give them distinct values.
  */
-function aggregateNeeds(ast: EsqlQuery): { present: string[]; vary: string[]; by: string[] } {
+interface AggNeeds {
+  present: string[];
+  vary: string[];
+  by: string[];
+  /** Conditions some events should meet (aggregate WHERE filters, columns summed or counted). */
+  kinds: EsqlExpr[];
+  /** Numeric values fields need for a MIN / MAX / AVG / SUM bound from below. */
+  floors: Map<string, number>;
+  /** Most distinct values a varied field may take (`COUNT_DISTINCT(f) == 2`, `<= 3`). */
+  varyCap: Map<string, number>;
+}
+
+function aggregateNeeds(ast: EsqlQuery): AggNeeds {
   const i = ast.commands.findIndex((c) => c.kind === 'Stats' || c.kind === 'InlineStats');
-  if (i < 0) return { present: [], vary: [], by: [] };
+  if (i < 0) return { present: [], vary: [], by: [], kinds: [], floors: new Map(), varyCap: new Map() };
   const stats = ast.commands[i] as Extract<EsqlCommand, { kind: 'Stats' | 'InlineStats' }>;
   const before = ast.commands.slice(0, i);
   const later = ast.commands.slice(i + 1);
   const lower = new Set<string>();
+  const caps = new Map<string, number>();
+  const positive = new Set<string>();
+  const bounds = new Map<string, number>();
   const tested = new Set<string>();
   const scan = (e: EsqlExpr): void => {
     if (e.kind === 'Comparison') {
@@ -401,6 +518,15 @@ function aggregateNeeds(ast: EsqlQuery): { present: string[]; vary: string[]; by
       for (const f of fieldsIn(e.right)) tested.add(f);
       const bound = literalOf(e.right);
       if ((e.op === '>' || e.op === '>=') && (typeof bound !== 'number' || bound >= (e.op === '>' ? 1 : 2))) for (const f of fieldsIn(e.left)) lower.add(f);
+      if (e.op === '==' && typeof bound === 'number' && bound >= 2 && e.left.kind === 'Field') {
+        lower.add(e.left.name);
+        caps.set(e.left.name, bound);
+      }
+      if ((e.op === '<' || e.op === '<=') && typeof bound === 'number' && e.left.kind === 'Field') caps.set(e.left.name, e.op === '<' ? bound - 1 : bound);
+      if ((e.op === '>' || e.op === '>=' || e.op === '==') && typeof bound === 'number' && e.left.kind === 'Field') {
+        positive.add(e.left.name);
+        bounds.set(e.left.name, e.op === '>' ? bound + 1 : bound);
+      }
     } else if (e.kind === 'And' || e.kind === 'Or') e.operands.forEach(scan);
     else if (e.kind === 'Not' || e.kind === 'IsNull') scan(e.expr);
     else for (const f of fieldsIn(e)) tested.add(f);
@@ -416,24 +542,45 @@ function aggregateNeeds(ast: EsqlQuery): { present: string[]; vary: string[]; by
   }
   const present = new Set<string>();
   const vary = new Set<string>();
+  const varyCap = new Map<string, number>();
+  const kinds: EsqlExpr[] = [];
+  const floors = new Map<string, number>();
   for (const a of stats.aggregates) {
     const name = a.name?.name ?? '';
     const isTested = tested.has(name);
     const isLower = lower.has(name);
+    if (positive.has(name)) {
+      if (a.where) kinds.push(a.where);
+      const call = a.expr.kind === 'Call' ? a.expr : null;
+      const arg = call?.args[0];
+      if (call && arg && ['SUM', 'MAX', 'MIN', 'AVG'].includes(call.name)) {
+        const fields = fieldsIn(arg);
+        const evalDefined = fields.some((f) => sourceFields(f, before)[0] !== f);
+        if (evalDefined) kinds.push({ kind: 'Comparison', loc: arg.loc, op: '>', left: arg, right: { kind: 'Number', loc: arg.loc, value: 0, raw: '0', integer: true } });
+        else if (arg.kind === 'Field') floors.set(arg.name, Math.max(1, bounds.get(name) ?? 1));
+      }
+      if (call && arg && call.name === 'COUNT_DISTINCT' && fieldsIn(arg).some((f) => sourceFields(f, before)[0] !== f)) {
+        kinds.push({ kind: 'IsNull', loc: arg.loc, negated: true, expr: arg });
+      }
+    }
     const walk = (e: EsqlExpr): void => {
       if (e.kind === 'Call' && e.args[0] && ['COUNT_DISTINCT', 'VALUES', 'MIN', 'MAX', 'SUM', 'AVG', 'COUNT', 'TOP'].includes(e.name)) {
         const src = fieldsIn(e.args[0]).flatMap((f) => sourceFields(f, before));
         if (isTested) src.forEach((f) => present.add(f));
-        if (isLower && (e.name === 'COUNT_DISTINCT' || e.name === 'VALUES')) src.forEach((f) => vary.add(f));
+        if (isLower && (e.name === 'COUNT_DISTINCT' || e.name === 'VALUES')) {
+          src.forEach((f) => vary.add(f));
+          const cap = caps.get(name);
+          if (cap !== undefined) for (const f of src) varyCap.set(f, Math.min(varyCap.get(f) ?? Infinity, cap));
+        }
       } else if (e.kind === 'Call') e.args.forEach(walk);
     };
     walk(a.expr);
   }
   const by = stats.by.flatMap((b) => fieldsIn(b.expr).flatMap((f) => sourceFields(f, before)));
-  return { present: [...present], vary: [...vary], by };
+  return { present: [...present], vary: [...vary], by, kinds, floors, varyCap };
 }
 
-const COUNTS = [1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 20, 21, 25, 26, 30, 31, 40, 50, 51, 60, 75, 100, 101, 150, 200, 201, 250];
+const COUNTS = [1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 15, 16, 20, 21, 25, 26, 30, 31, 40, 50, 51, 60, 75, 100, 101, 150, 200, 201, 251, 300, 501, 1001];
 
 function exclusions(f: Formula): Formula[] {
   const allNeg = (x: Formula): boolean => (x.t === 'lit' ? x.neg : x.t === 'and' || x.t === 'or' ? x.xs.every(allNeg) : false);
@@ -462,7 +609,7 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
   if (!prefix.ok) return { ok: false, reason: prefix.error };
   const prefixQuery: CompiledQuery = prefix.query;
   const tsField = rule.timestampOverride ?? '@timestamp';
-  const t0 = now - 7 * 60_000;
+  const t0 = now - 330_000;
   const stamp = (d: Record<string, unknown>, i: number): Record<string, unknown> => {
     const out = structuredClone(d);
     setPath(out, tsField, new Date(t0 + i * 100).toISOString());
@@ -482,40 +629,97 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
       doc = d;
       return true;
     },
-    { budget, avoid: new Map([...needs.present, ...needs.by].map((x) => [x, []])) },
+    { budget, avoid: new Map([...needs.present, ...needs.by].filter((x) => !needs.floors.has(x)).map((x) => [x, []])), fixed: new Map(needs.floors) },
   );
   if (!sol || !doc) return { ok: false, reason: 'no event passes the conditions before STATS' };
   const base: Record<string, unknown> = doc;
   const fired = (input: RuleInput): boolean => evaluateCompiledRule(c, input).fired;
-  // Repeat the event until the whole query gives a row.
+  // Event kinds: the base event, and events meeting the aggregates' own conditions, all in the
+  // base event's groups (same BY values). Then repeat them, varying the distinct-count fields.
   const vary = needs.vary;
-  const docs: Record<string, unknown>[] = [base];
-  const used = new Map<string, unknown[]>(vary.map((v) => [v, [sol.assign.get(v) === ABSENT ? undefined : sol.assign.get(v)]]));
-  const fixed = new Map<string, Assigned>();
-  for (const [k, v] of sol.assign) if (!vary.includes(k)) fixed.set(k, v);
+  const groupFixed = new Map<string, Assigned>();
+  for (const b of needs.by) if (sol.assign.has(b)) groupFixed.set(b, sol.assign.get(b) as Assigned);
+  for (const [k, v] of needs.floors) groupFixed.set(k, v);
+  const pools: { doc: Record<string, unknown>; sol: Solution }[] = [{ doc: base, sol }];
+  for (const k of needs.kinds) {
+    const kf = andF([f, new EsqlLowering(ctx, rowCmds).lower(k)]);
+    let d: Record<string, unknown> | null = null;
+    const ks = searchFormula(kf, now, (x) => {
+      const b = buildDoc(x.assign);
+      if (!passesRows(b)) return false;
+      d = b;
+      return true;
+    }, { budget: 800, fixed: groupFixed, avoid: new Map(needs.present.filter((x) => !groupFixed.has(x)).map((x) => [x, []])) });
+    if (ks && d) pools.push({ doc: d, sol: ks });
+  }
+  const docs: Record<string, unknown>[] = pools.map((p) => p.doc);
+  const used = new Map<string, unknown[]>(vary.map((v) => [v, pools.map((p) => p.sol.assign.get(v)).filter((x) => x !== ABSENT && x !== undefined)]));
   let example: RuleInput | null = null;
+  const usedBranches = new Set<string>(pools.map((p) => p.sol.literals.map((l) => `${l.neg ? '-' : '+'}${l.atom.id}`).sort().join(',')));
   const deadline = Date.now() + 4000;
   for (const n of COUNTS) {
+    if (n < docs.length) continue;
     while (docs.length < n) {
+      const pool = pools[docs.length % pools.length] as { doc: Record<string, unknown>; sol: Solution };
       if (vary.length === 0) {
-        docs.push(base);
+        docs.push(pool.doc);
         continue;
       }
-      let next: Record<string, unknown> | null = null;
-      const s = searchFormula(
-        f,
-        now,
-        (x) => {
-          const d = buildDoc(x.assign);
-          if (!passesRows(d)) return false;
-          next = d;
-          return true;
-        },
-        { budget: 400, fixed, avoid: used },
-      );
-      if (!s || !next) break;
-      docs.push(next);
-      for (const v of vary) (used.get(v) as unknown[]).push(s.assign.get(v));
+      // Only the varied fields change: each solved alone with its own literals, avoiding the
+      // values used so far (up to its cap, after which the used values cycle).
+      const assign = new Map(pool.sol.assign);
+      const solver = new FieldSolver(now, new Map(), used);
+      let failed = false;
+      for (const v of vary) {
+        const list = used.get(v) as unknown[];
+        const cap = needs.varyCap.get(v);
+        if (cap !== undefined && list.length >= cap) {
+          assign.set(v, list[docs.length % list.length] as Assigned);
+          continue;
+        }
+        const lits = pool.sol.literals.filter((l) => l.atom.field === v);
+        const value = solver.solve(v, lits);
+        if (value === undefined || value === ABSENT) {
+          failed = true;
+          break;
+        }
+        assign.set(v, value);
+      }
+      let d = failed ? null : buildDoc(assign);
+      // The first few repeated events try other branches of the conditions (categories).
+      if (docs.length < 8 || !d || !passesRows(d)) {
+        // The varied fields are tied to others (one branch per value): solve the event again,
+        // keeping only the group's values.
+        d = null;
+        // Prefer another branch of the conditions than the ones used so far (distinct categories).
+        const signature = (x: Solution): string => x.literals.map((l) => `${l.neg ? '-' : '+'}${l.atom.id}`).sort().join(',');
+        let again: Solution | null = null;
+        for (const fresh of [true, false]) {
+          again = searchFormula(f, now, (x) => {
+            if (fresh && usedBranches.has(signature(x))) return false;
+            const b = buildDoc(x.assign);
+            if (!passesRows(b)) return false;
+            d = b;
+            return true;
+          }, { budget: 600, fixed: groupFixed, avoid: new Map(vary.filter((v) => { const cap = needs.varyCap.get(v); return cap === undefined || (used.get(v) as unknown[]).length < cap; }).map((v) => [v, used.get(v) as unknown[]])) });
+          if (again) break;
+        }
+        if (again) usedBranches.add(signature(again));
+        if (!again || !d) {
+          const fast = failed ? null : buildDoc(assign);
+          if (!fast || !passesRows(fast)) break;
+          d = fast;
+          again = null;
+        }
+        if (again) for (const v of vary) assign.set(v, again.assign.get(v) as Assigned);
+      }
+      docs.push(d);
+      for (const v of vary) {
+        const list = used.get(v) as unknown[];
+        const cap = needs.varyCap.get(v);
+        if (cap === undefined || list.length < cap) list.push(assign.get(v));
+      }
+      if (Date.now() > deadline) break;
     }
     if (docs.length < n) break;
     const input: RuleInput = { events: docs.slice(0, n).map(stamp) };
@@ -575,6 +779,22 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
       if (!fired(input)) return { ok: true, examples: { example, nearMiss: input, nearMissNote: `required predicate broken: ${cj.atom.label}`, notes: [] } };
     }
   }
+  // …or break a whole conjunct (all branches of an OR) in every event.
+  for (const cj of conjuncts(f)) {
+    if (cj.t === 'lit' || cj.t === 'const') continue;
+    const touched = fieldsOfF(cj);
+    const fx = new Map<string, Assigned>();
+    for (const [k, v] of sol.assign) if (!touched.has(k)) fx.set(k, v);
+    let broken: Record<string, unknown> | null = null;
+    searchFormula(notF(cj), now, (x) => {
+      broken = buildDoc(x.assign);
+      return true;
+    }, { budget: 600, fixed: fx });
+    if (!broken) continue;
+    const b: Record<string, unknown> = broken;
+    const input = rebuild(() => b);
+    if (!fired(input)) return { ok: true, examples: { example, nearMiss: input, nearMissNote: `required condition broken: ${describe(cj)}`, notes: [] } };
+  }
   if (count > 1) {
     const input: RuleInput = { events: example.events.slice(1) };
     if (!fired(input)) return { ok: true, examples: { example, nearMiss: input, nearMissNote: 'one event fewer than the aggregation needs', notes: [] } };
@@ -592,3 +812,42 @@ function describe(f: Formula): string {
   return labels.slice(0, 3).join(', ') + (labels.length > 3 ? ', …' : '');
 }
 
+
+/**
+ * For a rule whose row-by-row conditions the synthesiser cannot satisfy: the first WHERE that
+ * drops the best candidate event, as query text (for diagnostics).
+ */
+export function diagnoseEsqlRowPhase(rule: Rule, now: number): string | null {
+  if (rule.query === null) return null;
+  const parsed = parseEsql(rule.query);
+  if (!parsed.ok) return null;
+  const ast = parsed.ast;
+  const firstAgg = ast.commands.findIndex((x) => x.kind === 'Stats' || x.kind === 'InlineStats');
+  const rowCmds = ast.commands.slice(0, firstAgg < 0 ? ast.commands.length : firstAgg);
+  const c = compileRule(rule, { now });
+  const ctx: Ctx = { rule, c, now, F: new AtomFactory(), compiler: new EsqlCompiler({ now, text: rule.query }), budget: 3000, derived: derivedCandidates(rowCmds) };
+  const f = rowFormula(ctx, ast);
+  let doc: Record<string, unknown> | null = null;
+  searchFormula(f, now, (s) => {
+    doc = buildDoc(s.assign);
+    return true;
+  }, { budget: 3000 });
+  if (!doc) {
+    const bad: string[] = [];
+    for (const cj of conjuncts(f)) {
+      const ok = searchFormula(cj, now, () => true, { budget: 2000 });
+      if (!ok) bad.push(cj.t === 'lit' ? `${cj.neg ? 'NOT ' : ''}${cj.atom.label} [${cj.atom.field ?? cj.atom.fields.join('+')}] cands=${JSON.stringify((cj.atom.candidates ?? []).slice(0, 4))}` : `(${cj.t} of ${cj.t === 'and' || cj.t === 'or' ? cj.xs.length : 0})`);
+    }
+    return `no solution; unsatisfiable conjuncts: ${bad.join(' | ').slice(0, 600)}`;
+  }
+  let rows: Row[] = [rowOf(doc, 0, true)];
+  for (const cmd of rowCmds) {
+    try {
+      rows = ctx.compiler.command(cmd)(rows);
+    } catch (e) {
+      return `${cmd.kind} fails: ${(e as Error).message}`;
+    }
+    if (rows.length === 0) return rule.query.slice(cmd.loc.start, cmd.loc.end).replace(/\s+/g, ' ').slice(0, 300);
+  }
+  return null;
+}

@@ -327,6 +327,14 @@ function singleEventExamples(ctx: Ctx, f: Formula): SynthesisResult {
     const input = shaped.rebuild(() => broken);
     if (!fired(ctx.c, input)) return { ok: true, examples: { example: shaped.input, nearMiss: input, nearMissNote: `required predicate broken: ${lit.atom.label}`, notes } };
   }
+  // …or break a whole conjunct (every branch of an OR).
+  for (const cj of conjuncts(f)) {
+    if (cj.t === 'lit' || cj.t === 'const') continue;
+    const broken = trigger(ctx, first.sol, notF(cj), qAccept);
+    if (!broken) continue;
+    const input = shaped.rebuild(() => broken);
+    if (!fired(ctx.c, input)) return { ok: true, examples: { example: shaped.input, nearMiss: input, nearMissNote: `required condition broken: ${describe(cj)}`, notes } };
+  }
   const typed = typeNearMiss(ctx, shaped);
   if (typed) return { ok: true, examples: { example: shaped.input, nearMiss: typed.input, nearMissNote: typed.note, notes } };
   return { ok: false, reason: 'no near miss was found', partial: { example: shaped.input } };

@@ -126,6 +126,8 @@ export class FieldSolver {
       return this.ok(lits, v, field) ? v : undefined;
     }
     const pos = lits.filter((l) => !l.neg);
+    // Leaving the field out may satisfy even positive literals (`f IS NULL`).
+    if (pos.length > 0 && !this.avoid.has(field) && pos.some((l) => l.atom.pred.test({})) && this.ok(lits, ABSENT, field)) return ABSENT;
     if (pos.length === 0 && !this.avoid.has(field)) {
       if (this.ok(lits, ABSENT, field)) return ABSENT;
       const any = this.anyValue(field, lits);
@@ -160,9 +162,13 @@ export class FieldSolver {
     const avoid = this.avoid.get(field);
     if (avoid && avoid.length > 0) {
       if (domain === 'numeric') {
-        const nums = avoid.filter((x): x is number => typeof x === 'number');
-        const start = nums.length > 0 ? Math.max(...nums) + 1 : 1;
-        for (let k = start; k < start + 20; k++) if (this.ok(lits, k, field)) return k;
+        const taken = new Set(avoid.filter((x): x is number => typeof x === 'number'));
+        let tries = 0;
+        for (let k = 1; k < 100_000 && tries < 300; k++) {
+          if (taken.has(k)) continue;
+          tries++;
+          if (this.ok(lits, k, field)) return k;
+        }
       } else if (domain === 'ip') {
         for (let k = avoid.length; k < avoid.length + 20; k++) {
           const ip = `10.${(k >> 16) & 255}.${(k >> 8) & 255}.${(k & 255) + 1}`;
@@ -178,6 +184,20 @@ export class FieldSolver {
     if (domain === 'keyword' || domain === 'text' || domain === 'ip') {
       const s = this.fromAutomaton(lits, field);
       if (s !== undefined) return s;
+    }
+    // Several positive atoms on a string: concatenations of their candidates (a prefix pattern
+    // and a suffix pattern, two substrings, …).
+    if (pos.length >= 2 && (domain === 'keyword' || domain === 'text')) {
+      const per = pos.map((l) => (l.atom.candidates ?? []).filter((c): c is string => typeof c === 'string').slice(0, 6));
+      const all = per.map((p) => p[0]).filter((x): x is string => x !== undefined);
+      const combos: string[] = [all.join(''), all.join(' '), [...all].reverse().join(''), [...all].reverse().join(' ')];
+      for (let i = 0; i < per.length && combos.length < 400; i++) {
+        for (let j = 0; j < per.length; j++) {
+          if (i === j) continue;
+          for (const a of per[i] as string[]) for (const b of per[j] as string[]) combos.push(a + b, `${a} ${b}`);
+        }
+      }
+      for (const c of combos.slice(0, 400)) if (this.ok(lits, c, field)) return c;
     }
     // One value per positive atom.
     if (pos.length >= 2) {
@@ -340,6 +360,41 @@ function repairOthers(assign: Map<string, Assigned>, others: readonly Literal[],
         else if (prev === undefined) assign.delete(to);
         else assign.set(to, prev);
       }
+    }
+    if (!repaired) {
+      // The atom's own constants, tried on each field, then on pairs of fields.
+      const cands = (lit.atom.candidates ?? []).filter((c) => typeof c === 'string' || typeof c === 'number' || typeof c === 'boolean').slice(0, 24);
+      const saved = new Map(fields.map((fl) => [fl, assign.get(fl)]));
+      const restore = (): void => {
+        for (const [fl, v] of saved) {
+          if (v === undefined) assign.delete(fl);
+          else assign.set(fl, v);
+        }
+      };
+      outer: for (const a of fields) {
+        for (const ca of cands) {
+          assign.set(a, ca);
+          if (holdsOn(lit)) {
+            repaired = true;
+            break outer;
+          }
+          for (const b of fields) {
+            if (b === a) continue;
+            for (const cb of cands) {
+              assign.set(b, cb);
+              if (holdsOn(lit)) {
+                repaired = true;
+                break outer;
+              }
+            }
+            const sb = saved.get(b);
+            if (sb === undefined) assign.delete(b);
+            else assign.set(b, sb);
+          }
+        }
+        restore();
+      }
+      if (!repaired) restore();
     }
     if (!repaired) {
       // Fields with no value yet: give each a default value and retry the copy.

@@ -38,6 +38,8 @@ const REQUESTS = [
   { id: 11, language: 'eql', query: 'any where true', events: [{}], options: { bogus: 1 } },
   { id: 12, language: 'eql', query: 'any where true', events: [{}], options: { size: -1 } },
   { id: 13, language: 'kuery', query: 'a:1', events: [{ a: 'x'.repeat(100_001) }] },
+  { id: 14, language: 'esql', query: 'FROM * | WHERE a > 0 | STATS n = COUNT(*) BY k | WHERE n >= 2', events: [{ a: 1, k: 'x' }, { a: 2, k: 'y' }, { a: 3, k: 'x' }, { a: 0, k: 'y' }] },
+  { id: 15, language: 'esql', query: 'FROM * | COMPLETION r = "p" WITH { "inference_id": "x" }', events: [] },
 ];
 
 const EXPECTED = [
@@ -54,6 +56,8 @@ const EXPECTED = [
   { id: 11, error: 'unknown option "bogus"' },
   { id: 12, error: 'option "size" must be a non-negative integer' },
   { id: 13, error: 'event 0 has a string of 100001 characters (limit 100000)' },
+  { id: 14, matches: [[0, 2]] },
+  { id: 15, error: 'not evaluable in the browser: COMPLETION calls an LLM inference endpoint' },
 ];
 
 describe('ruledex eval (machine mode)', () => {
