@@ -9,6 +9,7 @@ const COMMANDS: Record<string, Command> = {
   catalog: { summary: 'read rule sources and write the catalog JSON, with a summary', load: () => import('./commands/catalog') },
   parse: { summary: 'parse every query of the sources (or one on stdin) and report', load: () => import('./commands/parse') },
   eval: { summary: 'run queries over events (NDJSON on stdin), or a rule over an events file', load: () => import('./commands/eval') },
+  sync: { summary: 'fetch the upstream sources of ruledex.config.json into the cache folder', load: () => import('./commands/sync') },
   attack: { summary: 'print ATT&CK coverage per tactic; write Navigator layers and CSV', load: () => import('./commands/attack') },
 };
 

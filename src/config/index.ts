@@ -1,0 +1,2 @@
+export * from './schema';
+export { CONFIG_NAMES, findConfig, loadConfig, resolveAgainst } from './load';
