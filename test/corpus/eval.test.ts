@@ -12,7 +12,7 @@ import { parseEsql } from '../../src/lang/esql';
 import { evaluateRule } from '../../src/eval/rules';
 import { loadSources } from '../../src/ingest/load';
 import type { Rule } from '../../src/model/rule';
-import { hasShared, rulesRoot } from '../helpers/shared';
+import { hasShared, mapYielding, rulesRoot } from '../helpers/shared';
 
 const NOW = Date.UTC(2025, 0, 15, 12);
 
@@ -48,10 +48,10 @@ describe.skipIf(!hasShared)('synthesised examples over the corpus', () => {
     rules = loaded.result.rules;
   }, 120_000);
 
-  it('≥ 95% of EQL, KQL and Lucene rules: the example fires, the near miss does not', () => {
+  it('≥ 95% of EQL, KQL and Lucene rules: the example fires, the near miss does not', async () => {
     const targets = rules.filter((r) => r.language === 'eql' || r.language === 'kuery' || r.language === 'lucene');
     expect(targets.length).toBe(1874);
-    const outcomes = targets.map(check);
+    const outcomes = await mapYielding(targets, check);
     const rate = report('EQL/KQL/Lucene', outcomes);
     expect(rate).toBeGreaterThanOrEqual(0.95);
     // Every rule type with a query is represented among the successes.
@@ -59,10 +59,10 @@ describe.skipIf(!hasShared)('synthesised examples over the corpus', () => {
     expect([...okTypes].sort()).toEqual(['eql', 'new_terms', 'query', 'threat_match', 'threshold']);
   }, 600_000);
 
-  it('≥ 80% of ES|QL rules: the example fires, the near miss does not', () => {
+  it('≥ 80% of ES|QL rules: the example fires, the near miss does not', async () => {
     const targets = rules.filter((r) => r.language === 'esql');
     expect(targets.length).toBe(212);
-    const outcomes = targets.map(check);
+    const outcomes = await mapYielding(targets, check);
     const rate = report('ES|QL', outcomes);
     expect(rate).toBeGreaterThanOrEqual(0.8);
     // COMPLETION calls an LLM: those rules are refused, never half-evaluated.

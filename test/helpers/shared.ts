@@ -83,3 +83,16 @@ export function prng(seed: number): () => number {
 export function stripLocs<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'loc' ? undefined : v))) as T;
 }
+
+/**
+ * `items.map(fn)` that hands the event loop back every `every` items: a corpus-wide loop can run
+ * for a minute on a loaded machine, and a worker that never yields misses vitest's RPC calls.
+ */
+export async function mapYielding<T, R>(items: readonly T[], fn: (item: T) => R, every = 20): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i++) {
+    out.push(fn(items[i] as T));
+    if ((i + 1) % every === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return out;
+}

@@ -1,27 +1,40 @@
 /**
- * `ruledex build [--source DIR ...] [--out DIR] [--label NAME]`: the main job. Builds the catalog
- * of the sources (default `content/`) and writes `<out>/catalog.json` (default `dist/`). The build
- * is a list of steps run in order over one ingest; the static site will be the next step here.
+ * `ruledex build [--source DIR ...] [--out DIR] [--label NAME] [--attack FILE] [--base PATH] [--site URL]`:
+ * the main job. Ingests the sources (default `content/`) once, then runs the steps in order over
+ * that ingest: the static site (catalog, examples, Astro pages, search index, JSON API; Astro runs
+ * in this process and reads the prepared catalog instead of recomputing it), then
+ * `<out>/catalog.json` (default `dist/`; after the site, because Astro empties the directory).
  *
  * Exit status as for `ruledex catalog`: 2 for unusable arguments, 1 for unreadable sources or
  * unwritable output, 0 otherwise (rule diagnostics are reported, not fatal).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serializeCatalog } from '../../catalog/json';
 import type { LoadResult } from '../../ingest/load';
+import { formatDiagnostic } from '../../model/diagnostic';
+import { normaliseBase, normaliseSite } from '../../views/urls';
+import { Progress } from '../progress';
 import { formatSummary } from '../summary';
-import { INGEST_OPTIONS, ingestArgs, ingestWithProgress, writeOutput } from './catalog';
+import { catalogWithProgress, INGEST_OPTIONS, ingestArgs, ingestWithProgress, writeOutput } from './catalog';
 
 export const DEFAULT_OUT = 'dist';
 
-const HELP = `usage: ruledex build [--source DIR ...] [--out DIR] [--label NAME]
+const HELP = `usage: ruledex build [--source DIR ...] [--out DIR] [--label NAME] [--attack FILE] [--base PATH] [--site URL]
 
-Builds the catalog of the rule sources and writes it to OUT/catalog.json.
+Builds the static catalog site of the rule sources into OUT (pages, search index, JSON API,
+ATT&CK Navigator layers) and writes OUT/catalog.json.
 
   --source DIR    a rule source directory; repeatable; default: content
   --out DIR       output directory; default: ${DEFAULT_OUT}
   --label NAME    source label of the rules; default: elastic
+  --attack FILE   an ATT&CK STIX 2.1 bundle (enterprise-attack.json): full matrix, uncovered techniques
+  --base PATH     serve the site under this path (/catalog/); default: /
+  --site URL      the site's origin (https://example.org), for canonical URLs, sitemap and feed
+  --title TEXT    the site's title; default: Ruledex
+  --no-examples   skip synthesising example events for the evaluator
+  --catalog-only  write only OUT/catalog.json (no site)
   --workers N     decode in N worker threads (0: in this thread)
   --warnings N    list up to N warnings in the summary (default 10)
   --quiet         no progress lines
@@ -33,16 +46,70 @@ export interface BuildOutput {
   bytes: number | null;
 }
 
+export interface SiteBuildOptions {
+  base: string;
+  site: string | null;
+  attack: string | null;
+  title: string | null;
+  examples: boolean;
+  site_: boolean;
+  quiet: boolean;
+}
+
+/** What every step gets: the ingest, the output directory, the options, and timings to add to. */
+export interface BuildContext {
+  loaded: LoadResult;
+  out: string;
+  options: SiteBuildOptions;
+  timings: Record<string, number>;
+}
+
 /** One build step: gets the ingested catalog and the output directory, returns what it wrote. */
 export interface BuildStep {
   name: string;
-  run(loaded: LoadResult, out: string): BuildOutput[] | Promise<BuildOutput[]>;
+  run(ctx: BuildContext): BuildOutput[] | Promise<BuildOutput[]>;
 }
 
 export const STEPS: BuildStep[] = [
   {
+    name: 'site',
+    async run({ loaded, out, options, timings }) {
+      if (!options.site_) return [];
+      const { prepareSite } = await import('../../site/prepare');
+      const { runAstro, unsafeOutDir } = await import('../../site/astro');
+      const unsafe = unsafeOutDir(out);
+      if (unsafe) throw new Error(`refusing to build the site into ${out}: it is ${unsafe}, and the build empties its output directory`);
+      const { distStats } = await import('../../site/dist-stats');
+      const tc = performance.now();
+      const catalog = catalogWithProgress(loaded, options.quiet);
+      timings.analyse = performance.now() - tc;
+      const progress = new Progress(process.stderr, !options.quiet);
+      const prepared = await prepareSite(loaded, {
+        base: options.base,
+        site: options.site,
+        attack: options.attack,
+        ...(options.title ? { title: options.title } : {}),
+        examples: options.examples,
+        onProgress: (phase, done, total) => progress.update(phase, done, total),
+      }, catalog);
+      progress.finish();
+      for (const d of prepared.diagnostics) if (d.severity === 'error') process.stderr.write(`${formatDiagnostic(d)}\n`);
+      for (const [k, v] of Object.entries(prepared.context.timings)) if (k !== 'analyse') timings[k] = v;
+      const t = performance.now();
+      if (!options.quiet) process.stderr.write('astro: building pages…\n');
+      await runAstro(prepared.context, { outDir: out });
+      timings.astro = performance.now() - t;
+      prepared.context.saveCaches();
+      const s = distStats(out);
+      const outputs: BuildOutput[] = [{ label: 'site', path: `${out} (${s.pages} pages, ${s.files} files)`, bytes: s.bytes }];
+      const index = join(out, 'api', 'search-index.json');
+      if (existsSync(index)) outputs.push({ label: 'search', path: index, bytes: prepared.context.search ? Buffer.byteLength(prepared.context.search.text) : null });
+      return outputs;
+    },
+  },
+  {
     name: 'catalog',
-    run(loaded, out) {
+    run({ loaded, out }) {
       const path = join(out, 'catalog.json');
       const text = serializeCatalog(loaded.result);
       const err = writeOutput(path, text);
@@ -56,7 +123,21 @@ export const STEPS: BuildStep[] = [
 export async function run(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { ...INGEST_OPTIONS, out: { type: 'string' } }, allowPositionals: false, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: {
+        ...INGEST_OPTIONS,
+        out: { type: 'string' },
+        attack: { type: 'string' },
+        base: { type: 'string' },
+        site: { type: 'string' },
+        title: { type: 'string' },
+        'no-examples': { type: 'boolean' },
+        'catalog-only': { type: 'boolean' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }));
   } catch (e) {
     process.stderr.write(`ruledex build: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}\n`);
     return 2;
@@ -75,6 +156,25 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write('ruledex build: --out needs a directory\n');
     return 2;
   }
+  let options: SiteBuildOptions;
+  try {
+    options = {
+      base: normaliseBase(values.base ?? '/'),
+      site: normaliseSite(values.site ?? null),
+      attack: values.attack ?? null,
+      title: values.title ?? null,
+      examples: values['no-examples'] !== true,
+      site_: values['catalog-only'] !== true,
+      quiet: values.quiet === true,
+    };
+  } catch (e) {
+    process.stderr.write(`ruledex build: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  if (options.attack !== null && !existsSync(options.attack)) {
+    process.stderr.write(`ruledex build: cannot read --attack ${options.attack}: no such file\n`);
+    return 1;
+  }
   const start = performance.now();
   const loaded = await ingestWithProgress(parsed.value);
   if (!loaded) return 1;
@@ -83,7 +183,7 @@ export async function run(args: string[]): Promise<number> {
   for (const step of STEPS) {
     const t = performance.now();
     try {
-      outputs.push(...(await step.run(loaded, out)));
+      outputs.push(...(await step.run({ loaded, out, options, timings })));
     } catch (e) {
       process.stderr.write(`ruledex build: ${step.name}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;

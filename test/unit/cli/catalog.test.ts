@@ -1,26 +1,25 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../../src/cli/summary';
 import { ingest } from '../../../src/ingest/ingest';
+import { runRuledex } from '../../helpers/cli';
 import { projectRoot } from '../../helpers/shared';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ruledex-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function ruledex(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/ruledex.mjs', ...args], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runRuledex(args);
 }
 
 const BAD = 'test/fixtures/ingest/bad-input';
 
 describe('ruledex catalog', () => {
-  it('builds the catalog of content/ by default, with a summary, and exits 0', () => {
+  it('builds the catalog of content/ by default, with a summary, and exits 0', async () => {
     const out = join(tmp, 'content.json');
-    const r = ruledex('catalog', '--json', out);
+    const r = await ruledex('catalog', '--json', out);
     expect(r.stderr).toMatch(/decoding: \d+ files done/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^15 rules from 13 TOML and 5 markdown files in content\n/);
@@ -33,8 +32,8 @@ describe('ruledex catalog', () => {
     expect(json.rules).toHaveLength(15);
     expect(new Set(json.rules.map((x) => x.source))).toEqual(new Set(['elastic']));
   });
-  it('never fails because of bad rules: lists errors with file:line:col and exits 0', () => {
-    const r = ruledex('catalog', '--source', BAD, '--label', 'fixtures', '--json', '-', '--quiet');
+  it('never fails because of bad rules: lists errors with file:line:col and exits 0', async () => {
+    const r = await ruledex('catalog', '--source', BAD, '--label', 'fixtures', '--json', '-', '--quiet');
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout) as { rules: { source: string }[] };
     expect(json.rules).toHaveLength(7);
@@ -46,31 +45,31 @@ describe('ruledex catalog', () => {
     expect(r.stderr).toContain(`    ${BAD}/rules/binary.toml:3:6: error [binary-file]`);
     expect(r.stderr).toContain('  JSON:         stdout (');
   });
-  it('exits 1 for a source directory that cannot be read', () => {
-    const r = ruledex('catalog', '--source', 'content', '--source', 'no/such/dir');
+  it('exits 1 for a source directory that cannot be read', async () => {
+    const r = await ruledex('catalog', '--source', 'content', '--source', 'no/such/dir');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('ruledex: cannot read source no/such/dir: no such file or directory');
   });
-  it('exits 2 for unusable arguments', () => {
-    expect(ruledex('catalog', '--frobnicate').status).toBe(2);
-    expect(ruledex('catalog', '--label', 'has space').stderr).toContain('--label must be');
-    expect(ruledex('catalog', '--label', 'has space').status).toBe(2);
-    expect(ruledex('catalog', '--workers', 'lots').status).toBe(2);
-    expect(ruledex('catalog', 'positional').status).toBe(2);
-    expect(ruledex('catalog', '--json').status).toBe(2);
-    expect(ruledex('nonsense').status).toBe(2);
+  it('exits 2 for unusable arguments', async () => {
+    expect((await ruledex('catalog', '--frobnicate')).status).toBe(2);
+    expect((await ruledex('catalog', '--label', 'has space')).stderr).toContain('--label must be');
+    expect((await ruledex('catalog', '--label', 'has space')).status).toBe(2);
+    expect((await ruledex('catalog', '--workers', 'lots')).status).toBe(2);
+    expect((await ruledex('catalog', 'positional')).status).toBe(2);
+    expect((await ruledex('catalog', '--json')).status).toBe(2);
+    expect((await ruledex('nonsense')).status).toBe(2);
   });
-  it('prints help', () => {
-    const r = ruledex('catalog', '--help');
+  it('prints help', async () => {
+    const r = await ruledex('catalog', '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('usage: ruledex catalog [--source DIR ...] [--json FILE] [--label NAME]');
   });
 });
 
 describe('ruledex build', () => {
-  it('writes OUT/catalog.json from the sources', () => {
+  it('writes OUT/catalog.json from the sources', async () => {
     const out = join(tmp, 'dist');
-    const r = ruledex('build', '--out', out, '--quiet');
+    const r = await ruledex('build', '--out', out, '--quiet');
     expect(r.status).toBe(0);
     expect(existsSync(join(out, 'catalog.json'))).toBe(true);
     expect(r.stdout).toContain(`  JSON:         ${join(out, 'catalog.json')} (`);
@@ -80,7 +79,7 @@ describe('ruledex build', () => {
 });
 
 describe('formatSummary', () => {
-  it('says what there is, and where output went', () => {
+  it('says what there is, and where output went', async () => {
     const result = ingest({
       files: [{ path: 'r.toml', digest: '', text: '[rule]\nname = "N"\nrule_id = "i"\nseverity = "low"\nrisk_score = 1\ntype = "esql"\nquery = "from x"\n' }],
     });

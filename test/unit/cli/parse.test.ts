@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../helpers/shared';
+import { runRuledex } from '../../helpers/cli';
 
 function ruledex(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['bin/ruledex.mjs', ...args], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000, input });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runRuledex(args, input === undefined ? {} : { input });
 }
 
 describe('ruledex parse', () => {
-  it('parses one query from stdin and prints its AST', () => {
-    const r = ruledex(['parse', '--language', 'kuery'], 'process.name:(curl or wget)');
+  it('parses one query from stdin and prints its AST', async () => {
+    const r = await ruledex(['parse', '--language', 'kuery'], 'process.name:(curl or wget)');
     expect(r.status).toBe(0);
     const ast = JSON.parse(r.stdout) as { kind: string; field: { value: string }; value: { kind: string; values: { value: string }[] } };
     expect(ast.kind).toBe('Is');
@@ -18,8 +16,8 @@ describe('ruledex parse', () => {
     expect(ast.value.values.map((v) => v.value)).toEqual(['curl', 'wget']);
   });
 
-  it('prints the error with line and column for a stdin query that does not parse, and exits 1', () => {
-    const r = ruledex(['parse', '--language', 'eql'], 'process where\n  process.name == ');
+  it('prints the error with line and column for a stdin query that does not parse, and exits 1', async () => {
+    const r = await ruledex(['parse', '--language', 'eql'], 'process where\n  process.name == ');
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as { error: { line: number; column: number; message: string } };
     expect(out.error.line).toBe(2);
@@ -27,14 +25,14 @@ describe('ruledex parse', () => {
     expect(r.stderr).toMatch(/^<stdin>:2:19: Expected /);
   });
 
-  it('refuses an unknown language with exit 2', () => {
-    const r = ruledex(['parse', '--language', 'sql'], 'select 1');
+  it('refuses an unknown language with exit 2', async () => {
+    const r = await ruledex(['parse', '--language', 'sql'], 'select 1');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown language 'sql'");
   });
 
-  it('summarises the example content as JSON: every query parses', () => {
-    const r = ruledex(['parse', '--json']);
+  it('summarises the example content as JSON: every query parses', async () => {
+    const r = await ruledex(['parse', '--json']);
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout) as { languages: Record<string, { parsed: number; failed: number; seconds: number }>; failures: unknown[] };
     expect(Object.fromEntries(Object.entries(s.languages).map(([k, v]) => [k, [v.parsed, v.failed]]))).toEqual({
@@ -47,8 +45,8 @@ describe('ruledex parse', () => {
     expect(s.failures).toEqual([]);
   });
 
-  it('reports a failing query with its file, line and column', () => {
-    const r = ruledex(['parse', '--source', 'test/fixtures/parse/bad-query', '--quiet']);
+  it('reports a failing query with its file, line and column', async () => {
+    const r = await ruledex(['parse', '--source', 'test/fixtures/parse/bad-query', '--quiet']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/eql +0 +1 /);
     // Line 19 of the TOML: the list opened on it is never closed; the parser stops at "and" (column 34).

@@ -1,0 +1,93 @@
+/**
+ * <rx-browse>: client-side filters over the server-rendered rule table. Within a facet, checked
+ * values are ORed; facets are ANDed. Each value's count is the number of rules it would show
+ * given the other facets' selections (live counts). The selection is mirrored in the URL query
+ * (`?type=eql&severity=high`), so filtered views can be linked.
+ */
+import { FACET_KEYS, type FacetKey } from '../../views/facet-keys';
+
+interface Row {
+  el: HTMLTableRowElement;
+  values: Record<FacetKey, string[]>;
+  updated: number;
+}
+
+const DAY = 86_400_000;
+
+class RxBrowse extends HTMLElement {
+  private rows: Row[] = [];
+  private form!: HTMLFormElement;
+  private reference = 0;
+
+  connectedCallback(): void {
+    const form = this.querySelector('form[data-role="filters"]');
+    if (!(form instanceof HTMLFormElement)) return;
+    this.form = form;
+    this.reference = Date.parse(`${this.dataset.reference ?? ''}T00:00:00Z`);
+    this.rows = [...this.querySelectorAll<HTMLTableRowElement>('tbody tr')].map((el) => {
+      const values = {} as Record<FacetKey, string[]>;
+      for (const k of FACET_KEYS) values[k] = (el.dataset[k] ?? '').split('|').filter((v) => v !== '');
+      return { el, values, updated: Date.parse(`${el.dataset.updated ?? ''}T00:00:00Z`) };
+    });
+    const params = new URLSearchParams(window.location.search);
+    for (const k of FACET_KEYS) {
+      const wanted = params.getAll(k);
+      this.form.querySelectorAll<HTMLInputElement>(`input[name="${k}"]`).forEach((i) => (i.checked = wanted.includes(i.value)));
+    }
+    const upd = this.form.querySelector<HTMLSelectElement>('select[name="updated"]');
+    if (upd) upd.value = params.get('updated') ?? '';
+    form.hidden = false;
+    form.addEventListener('change', () => this.apply(true));
+    form.addEventListener('reset', () => setTimeout(() => this.apply(true), 0));
+    this.apply(false);
+  }
+
+  private selection(): { facets: Map<FacetKey, Set<string>>; days: number | null } {
+    const facets = new Map<FacetKey, Set<string>>();
+    for (const k of FACET_KEYS) {
+      const set = new Set<string>();
+      this.form.querySelectorAll<HTMLInputElement>(`input[name="${k}"]:checked`).forEach((i) => set.add(i.value));
+      if (set.size) facets.set(k, set);
+    }
+    const d = this.form.querySelector<HTMLSelectElement>('select[name="updated"]')?.value ?? '';
+    return { facets, days: d === '' ? null : Number(d) };
+  }
+
+  private apply(pushUrl: boolean): void {
+    const { facets, days } = this.selection();
+    const matches = (r: Row, except: FacetKey | null): boolean => {
+      if (days !== null && !(r.updated >= this.reference - days * DAY)) return false;
+      for (const [k, set] of facets) {
+        if (k === except) continue;
+        if (!r.values[k].some((v) => set.has(v))) return false;
+      }
+      return true;
+    };
+    let shown = 0;
+    for (const r of this.rows) {
+      const ok = matches(r, null);
+      r.el.hidden = !ok;
+      if (ok) shown++;
+    }
+    for (const k of FACET_KEYS) {
+      const counts = new Map<string, number>();
+      for (const r of this.rows) if (matches(r, k)) for (const v of r.values[k]) counts.set(v, (counts.get(v) ?? 0) + 1);
+      this.form.querySelectorAll<HTMLElement>(`fieldset[data-facet="${k}"] [data-count]`).forEach((span) => {
+        const n = counts.get(span.dataset.count ?? '') ?? 0;
+        span.textContent = String(n);
+        span.closest('label')?.classList.toggle('zero', n === 0);
+      });
+    }
+    const out = this.querySelector('[data-role="shown"]');
+    if (out) out.textContent = shown.toLocaleString('en-US');
+    if (pushUrl) {
+      const p = new URLSearchParams();
+      for (const [k, set] of facets) for (const v of set) p.append(k, v);
+      if (days !== null) p.set('updated', String(days));
+      const qs = p.toString();
+      history.replaceState(null, '', qs ? `?${qs}` : window.location.pathname);
+    }
+  }
+}
+
+if (!customElements.get('rx-browse')) customElements.define('rx-browse', RxBrowse);

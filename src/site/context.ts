@@ -1,0 +1,55 @@
+/**
+ * The hand-over between `ruledex build` and Astro: the CLI computes the site context ONCE (ingest,
+ * catalog, ATT&CK, examples) and puts it in a `globalThis` slot before calling Astro's `build()`
+ * in the same process; the pages (bundled by Vite into their own module graph, hence the global
+ * slot rather than a module variable) read it with `getSite()`.
+ *
+ * When Astro runs on its own (`astro dev`, `astro build`), `getSite()` computes the context from
+ * the environment: RULEDEX_SOURCES (paths separated by the platform's path delimiter; default
+ * `content`), RULEDEX_ATTACK (a STIX bundle), RULEDEX_BASE, RULEDEX_SITE, RULEDEX_LABEL.
+ */
+import type { SynthesisResult } from '../eval/examples/index';
+import type { SiteModel } from '../views/site';
+import type { PrintedRule } from '../views/rule-page';
+import type { SearchBundle } from '../search/build-index';
+import type { SafeHtml } from '../views/html';
+
+export interface SiteContext {
+  model: SiteModel;
+  /** Synthesised examples by rule id (absent: none made for this build). */
+  examples: Map<string, SynthesisResult>;
+  /** Printed queries and their analysis, by rule id (filled on first use). */
+  printed: Map<string, PrintedRule>;
+  /** The search index (built on first use). */
+  search: SearchBundle | null;
+  /** Markdown → sanitised HTML, cached across builds. */
+  markdown: (md: string) => SafeHtml;
+  /** Saves the caches the build filled (call after Astro). */
+  saveCaches: () => void;
+  /** Milliseconds spent preparing, by phase (for the build summary). */
+  timings: Record<string, number>;
+}
+
+const SLOT = Symbol.for('ruledex.site-context');
+
+type Slot = { [SLOT]?: Promise<SiteContext> };
+
+/** Called by `ruledex build` before Astro builds: the pages will use this context. */
+export function provideSite(ctx: SiteContext | Promise<SiteContext>): void {
+  (globalThis as Slot)[SLOT] = Promise.resolve(ctx);
+}
+
+/** Forgets the provided context (after a build, so a second build in the process starts fresh). */
+export function clearSite(): void {
+  delete (globalThis as Slot)[SLOT];
+}
+
+/** The site context: the one `ruledex build` provided, else one computed from the environment (memoised). */
+export function getSite(): Promise<SiteContext> {
+  const g = globalThis as Slot;
+  const existing = g[SLOT];
+  if (existing) return existing;
+  const p = import('./prepare').then((m) => m.prepareFromEnv());
+  g[SLOT] = p;
+  return p;
+}

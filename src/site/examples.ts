@@ -1,0 +1,130 @@
+/**
+ * Example inputs for every evaluable rule (the evaluator island's pre-filled events), made with
+ * `synthesizeExamples` at the model's reference time, so the output is deterministic.
+ *
+ * Synthesis is a search and some rules take seconds, so results are cached on disk, keyed by the
+ * rule's evaluated fields, the reference time and a digest of the evaluator and parser sources:
+ * a rebuild after editing a few rules only synthesises those.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { synthesizeExamples, type SynthesisResult } from '../eval/examples/index';
+import { evaluatorRule } from '../views/rule-page';
+import type { SiteModel } from '../views/site';
+
+export interface ExamplesOptions {
+  /** Cache file; null disables the cache. Default: `examples.json` in `cacheDir()`. */
+  cache?: string | null;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The project's `src/` (this module's parent folder; the working directory's when bundled elsewhere). */
+export function srcDir(): string {
+  const here = fileURLToPath(new URL('..', import.meta.url));
+  try {
+    if (statSync(join(here, 'eval')).isDirectory()) return here;
+  } catch {
+    // Bundled: fall through.
+  }
+  return join(process.cwd(), 'src');
+}
+const SRC = srcDir();
+/**
+ * Where build caches live: RULEDEX_CACHE_DIR, else `node_modules/.cache/ruledex/` of the
+ * project; null when RULEDEX_CACHE_DIR is `off`.
+ */
+export function cacheDir(): string | null {
+  const env = process.env.RULEDEX_CACHE_DIR;
+  if (env === 'off') return null;
+  return env ? env : join(SRC, '..', 'node_modules', '.cache', 'ruledex');
+}
+const CACHE_VERSION = 1;
+
+function listFiles(dir: string, out: string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) listFiles(p, out);
+    else if (/\.(ts|js)$/.test(n)) out.push(p);
+  }
+}
+
+/** Digest of the code examples depend on (evaluator, parsers, rule model). */
+export function codeDigest(): string {
+  const h = createHash('sha256');
+  const files: string[] = [];
+  for (const d of ['eval', 'lang', 'model']) listFiles(join(SRC, d), files);
+  for (const f of files) {
+    h.update(f.slice(SRC.length));
+    h.update('\0');
+    h.update(readFileSync(f));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+interface CacheFile {
+  version: number;
+  code: string;
+  entries: Record<string, SynthesisResult>;
+}
+
+function readCache(path: string, code: string): Record<string, SynthesisResult> {
+  try {
+    const c = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+    if (c.version === CACHE_VERSION && c.code === code && c.entries && typeof c.entries === 'object') return c.entries;
+  } catch {
+    // No cache, or unreadable: start afresh.
+  }
+  return {};
+}
+
+function writeCache(path: string, code: string, entries: Record<string, SynthesisResult>): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ version: CACHE_VERSION, code, entries } satisfies CacheFile));
+    renameSync(tmp, path);
+  } catch {
+    // A cache that cannot be written only costs time next build.
+  }
+}
+
+/** Synthesises (or reads from the cache) the examples of every rule with a query. */
+export async function synthesiseAll(model: SiteModel, options: ExamplesOptions = {}): Promise<Map<string, SynthesisResult>> {
+  const dir = cacheDir();
+  const cachePath = options.cache === undefined ? (dir ? join(dir, 'examples.json') : null) : options.cache;
+  const code = cachePath ? codeDigest() : '';
+  const cached = cachePath ? readCache(cachePath, code) : {};
+  const used: Record<string, SynthesisResult> = {};
+  const out = new Map<string, SynthesisResult>();
+  const rules = model.rules.filter((r) => r.query !== null && r.language !== null);
+  let done = 0;
+  let fresh = 0;
+  for (const rule of rules) {
+    const key = createHash('sha256').update(`${model.now}\0${JSON.stringify(evaluatorRule(rule))}`).digest('hex').slice(0, 32);
+    let r = cached[key];
+    if (r === undefined) {
+      try {
+        r = synthesizeExamples(rule, { now: model.now });
+      } catch (e) {
+        r = { ok: false, reason: `example synthesis failed: ${e instanceof Error ? e.message : String(e)}` };
+      }
+      fresh++;
+      // Let the event loop breathe (progress output) every few rules.
+      if (fresh % 20 === 0) await new Promise((res) => setImmediate(res));
+    }
+    used[key] = r;
+    out.set(rule.id, r);
+    done++;
+    options.onProgress?.(done, rules.length);
+  }
+  if (cachePath && fresh > 0) writeCache(cachePath, code, used);
+  return out;
+}

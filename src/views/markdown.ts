@@ -1,0 +1,180 @@
+/**
+ * Untrusted markdown (investigation guides, setup notes, descriptions) → safe HTML: remark parses
+ * it (CommonMark), a small renderer turns the mdast into HTML (text escaped; raw HTML blocks
+ * passed on), then sanitize-html keeps only a strict allow-list of tags, attributes and URL
+ * schemes. Headings are shifted down so they nest under the page's own section heading.
+ *
+ * Build-time only (sanitize-html is a Node package).
+ */
+import type { Nodes, Root, RootContent, Definition } from 'mdast';
+import remarkParse from 'remark-parse';
+import sanitizeHtml from 'sanitize-html';
+import { unified } from 'unified';
+import { escapeHtml, trustSanitised, type SafeHtml } from './html';
+import { highlight, type HighlightLanguage } from './highlight';
+
+export interface MarkdownOptions {
+  /** The level markdown `#` becomes (default 3: under a page's `<h2>` section). */
+  topHeading?: number;
+}
+
+const TOKEN_CLASSES = ['t-kw', 't-str', 't-num', 't-op', 't-fld', 't-fn', 't-cmt', 't-val', 't-key', 't-sec', 't-lit', 't-cat'];
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p', 'br', 'hr', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 'a', 'span',
+    'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'kbd', 'sub', 'sup', 'dl', 'dt', 'dd',
+  ],
+  allowedAttributes: { a: ['href', 'title', 'rel'], ol: ['start'], th: ['align'], td: ['align'], span: ['class'], code: ['class'] },
+  allowedClasses: { span: TOKEN_CLASSES, code: ['hl'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: {},
+  allowedSchemesAppliedToAttributes: ['href'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  enforceHtmlBoundary: false,
+  transformTags: {
+    // Links: absolute http(s) or mailto only (attribute values arrive entity-decoded); any other
+    // link keeps its text as a plain span.
+    a: (tagName, attribs) => {
+      const href = (attribs.href ?? '').trim();
+      if (!/^(?:https?:\/\/[^/]|mailto:)/i.test(href)) return { tagName: 'span', attribs: {} };
+      return { tagName, attribs: { href, ...(attribs.title ? { title: attribs.title } : {}), rel: 'nofollow noopener noreferrer' } };
+    },
+    h1: 'h3',
+    h2: 'h4',
+  },
+};
+
+const CODE_LANGS: Record<string, HighlightLanguage> = {
+  eql: 'eql', kql: 'kuery', kuery: 'kuery', lucene: 'lucene', esql: 'esql', 'es|ql': 'esql', toml: 'toml',
+};
+
+interface Ctx {
+  top: number;
+  defs: Map<string, Definition>;
+}
+
+function children(nodes: readonly RootContent[], ctx: Ctx): string {
+  let out = '';
+  for (const n of nodes) out += node(n, ctx);
+  return out;
+}
+
+function attrUrl(url: string): string {
+  return escapeHtml(url.trim());
+}
+
+function node(n: Nodes, ctx: Ctx): string {
+  switch (n.type) {
+    case 'root':
+      return children(n.children, ctx);
+    case 'paragraph':
+      return `<p>${children(n.children, ctx)}</p>\n`;
+    case 'heading': {
+      const level = Math.min(6, n.depth - 1 + ctx.top);
+      return `<h${level}>${children(n.children, ctx)}</h${level}>\n`;
+    }
+    case 'thematicBreak':
+      return '<hr>\n';
+    case 'blockquote':
+      return `<blockquote>${children(n.children, ctx)}</blockquote>\n`;
+    case 'list': {
+      const tag = n.ordered ? 'ol' : 'ul';
+      const start = n.ordered && typeof n.start === 'number' && n.start !== 1 ? ` start="${n.start}"` : '';
+      const items = n.children
+        .map((li) => {
+          // Tight lists: paragraphs without <p>.
+          const inner = n.spread || li.spread ? children(li.children, ctx) : li.children.map((c) => (c.type === 'paragraph' ? children(c.children, ctx) : node(c, ctx))).join('');
+          return `<li>${inner}</li>`;
+        })
+        .join('\n');
+      return `<${tag}${start}>\n${items}\n</${tag}>\n`;
+    }
+    case 'listItem':
+      return `<li>${children(n.children, ctx)}</li>`;
+    case 'code': {
+      const lang = n.lang ? CODE_LANGS[n.lang.toLowerCase()] : undefined;
+      const body = lang ? highlight(lang, n.value) : escapeHtml(n.value);
+      return `<pre><code${lang ? ' class="hl"' : ''}>${body}</code></pre>\n`;
+    }
+    case 'html':
+      // Raw HTML goes to the sanitiser, which keeps only the allow-list.
+      return n.value;
+    case 'text':
+      return escapeHtml(n.value);
+    case 'emphasis':
+      return `<em>${children(n.children, ctx)}</em>`;
+    case 'strong':
+      return `<strong>${children(n.children, ctx)}</strong>`;
+    case 'delete':
+      return `<del>${children(n.children, ctx)}</del>`;
+    case 'inlineCode':
+      return `<code>${escapeHtml(n.value)}</code>`;
+    case 'break':
+      return '<br>\n';
+    case 'link':
+      return `<a href="${attrUrl(n.url)}"${n.title ? ` title="${escapeHtml(n.title)}"` : ''}>${children(n.children, ctx)}</a>`;
+    case 'linkReference': {
+      const def = ctx.defs.get(n.identifier.toLowerCase());
+      const inner = children(n.children, ctx);
+      return def ? `<a href="${attrUrl(def.url)}">${inner}</a>` : inner;
+    }
+    case 'image':
+      // No images: they would load from other origins. Keep the description.
+      return escapeHtml(n.alt ?? '');
+    case 'imageReference':
+      return escapeHtml(n.alt ?? '');
+    case 'definition':
+    case 'footnoteDefinition':
+    case 'yaml':
+      return '';
+    case 'footnoteReference':
+      return escapeHtml(`[${n.label ?? n.identifier}]`);
+    case 'table':
+      return `<table>${n.children.map((r) => node(r, ctx)).join('')}</table>\n`;
+    case 'tableRow':
+      return `<tr>${n.children.map((c) => node(c, ctx)).join('')}</tr>`;
+    case 'tableCell':
+      return `<td>${children(n.children, ctx)}</td>`;
+    default:
+      return '';
+  }
+}
+
+function collectDefs(n: Nodes, out: Map<string, Definition>): void {
+  if (n.type === 'definition') {
+    const key = n.identifier.toLowerCase();
+    if (!out.has(key)) out.set(key, n);
+  }
+  if ('children' in n) for (const c of n.children) collectDefs(c as Nodes, out);
+}
+
+const parser = unified().use(remarkParse);
+
+/** Markdown → sanitised HTML. */
+export function renderMarkdown(markdown: string, options: MarkdownOptions = {}): SafeHtml {
+  const tree = parser.parse(markdown) as Root;
+  const defs = new Map<string, Definition>();
+  collectDefs(tree, defs);
+  const raw = node(tree, { top: options.topHeading ?? 3, defs });
+  return sanitise(raw);
+}
+
+/** Runs HTML through the allow-list. */
+export function sanitise(html: string): SafeHtml {
+  return trustSanitised(sanitizeHtml(html, SANITIZE).trim());
+}
+
+/** Plain text of markdown (for meta descriptions and search): no markup, collapsed spaces. */
+export function markdownText(markdown: string): string {
+  const tree = parser.parse(markdown) as Root;
+  const parts: string[] = [];
+  const walk = (n: Nodes): void => {
+    if (n.type === 'text' || n.type === 'inlineCode' || n.type === 'code') parts.push(n.value);
+    else if ('children' in n) for (const c of n.children) walk(c as Nodes);
+    if (n.type === 'paragraph' || n.type === 'heading' || n.type === 'listItem') parts.push(' ');
+  };
+  walk(tree);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
