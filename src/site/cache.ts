@@ -1,8 +1,9 @@
 /**
  * A small on-disk cache of strings (Node edge): one JSON file of key → value, valid for one
- * `code` digest (of the source files that compute the values). Entries not used by a build are
- * dropped when it saves, so the file does not grow without bound. Writes are atomic (temporary
- * file + rename); an unreadable or stale file is ignored.
+ * `code` digest (of the source files that compute the values). A save keeps the entries this
+ * build used and, up to `MAX_ENTRIES` in all, the older ones (so builds of different source sets
+ * do not evict each other). Writes are atomic (temporary file + rename); an unreadable or stale
+ * file is ignored.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,22 @@ export function digestFiles(paths: readonly string[]): string {
 
 export function hashKey(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 24);
+}
+
+/** Entries a cache file keeps at most (used entries first). */
+export const MAX_ENTRIES = 20_000;
+
+/** The entries to save: every used one, then old ones while there is room. */
+export function keepEntries<T>(used: ReadonlyMap<string, T>, old: Readonly<Record<string, T>>, max = MAX_ENTRIES): Record<string, T> {
+  const out: Record<string, T> = Object.fromEntries(used);
+  let n = used.size;
+  for (const [k, v] of Object.entries(old)) {
+    if (n >= max) break;
+    if (k in out) continue;
+    out[k] = v;
+    n++;
+  }
+  return out;
 }
 
 export class DiskCache {
@@ -70,7 +87,7 @@ export class DiskCache {
     try {
       mkdirSync(dirname(this.path), { recursive: true });
       const tmp = `${this.path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ code: this.code, entries: Object.fromEntries(this.used) }));
+      writeFileSync(tmp, JSON.stringify({ code: this.code, entries: keepEntries(this.used, this.old) }));
       renameSync(tmp, this.path);
     } catch {
       // A cache that cannot be written only costs time next build.

@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeExamples, type SynthesisResult } from '../eval/examples/index';
+import { keepEntries } from './cache';
 import { evaluatorRule } from '../views/rule-page';
 import type { SiteModel } from '../views/site';
 
@@ -125,6 +126,6 @@ export async function synthesiseAll(model: SiteModel, options: ExamplesOptions =
     done++;
     options.onProgress?.(done, rules.length);
   }
-  if (cachePath && fresh > 0) writeCache(cachePath, code, used);
+  if (cachePath && fresh > 0) writeCache(cachePath, code, keepEntries(new Map(Object.entries(used)), cached, 5_000));
   return out;
 }

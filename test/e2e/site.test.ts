@@ -150,6 +150,20 @@ describe.skipIf(!hasChromium)('the example site in Chromium, under /catalog/', (
     await page.close();
   });
 
+  it('the theme follows the system and the toggle, which is remembered', async () => {
+    const page = await browser.newPage({ colorScheme: 'dark' });
+    await page.goto(server.url);
+    const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(await bg()).toBe('rgb(13, 17, 23)');
+    await page.locator('#theme-toggle').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await bg()).toBe('rgb(255, 255, 255)');
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await page.locator('#theme-toggle').getAttribute('aria-label')).toBe('Switch to the dark theme');
+    await page.close();
+  });
+
   it('a slug leads to the canonical rule page', async () => {
     const { page } = await open(`${BASE}rules/windows-event-log-cleared-with-wevtutil/`);
     await page.waitForURL(`**${BASE}rules/92461a6d-3240-4f15-b2b2-c595107351bf/`);
