@@ -6,9 +6,13 @@
  *
  *   npx tsx scripts/bench/parse-esql.ts [--fuzz N] [--seed S]
  *
- * Prints queries/s and KiB/s per pass, cases/s and the slowest fuzz case (timed again, best of
- * 3, to tell a slow parse from a GC pause or a descheduling on a shared machine).
+ * Prints queries/s and KiB/s per pass (wall; CPU of this thread and of the process, which also
+ * counts V8's background compiler: on a loaded machine the thread's CPU is the steadier figure),
+ * cases/s and the slowest fuzz case (timed again, best of 3, to tell a slow parse from a GC pause
+ * or a descheduling on a shared machine).
  */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { corpusQueries, hasShared, SHARED_MISSING } from '../../test/helpers/shared';
@@ -28,6 +32,15 @@ function bestOf3(input: string): number {
     best = Math.min(best, performance.now() - t0);
   }
   return best;
+}
+
+/** CPU time of this thread alone in ms (Linux; null elsewhere): unlike process CPU, not inflated by V8's compiler and GC threads. */
+function threadMs(): number | null {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return null;
+  }
 }
 
 /** A full garbage collection, through V8's `gc` exposed at run time. */
@@ -50,17 +63,22 @@ function main(): number {
 
   const pass = (label: string): void => {
     let failed = 0;
+    const m0 = threadMs();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (const q of queries) if (!parseEsql(q).ok) failed++;
     const s = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    const m1 = threadMs();
     console.log(
       `${label}: ${queries.length} ES|QL queries (${kib.toFixed(0)} KiB) in ${s.toFixed(3)} s = ` +
-        `${Math.round(queries.length / s)} queries/s, ${Math.round(kib / s)} KiB/s; failed ${failed}`,
+        `${Math.round(queries.length / s)} queries/s, ${Math.round(kib / s)} KiB/s; failed ${failed}; CPU: this thread ${m0 === null || m1 === null ? '?' : ((m1 - m0) / 1000).toFixed(3)} s, process ${((c.user + c.system) / 1e6).toFixed(3)} s`,
     );
   };
   pass('cold');
   pass('warm');
   pass('warm');
+  console.log(`load average: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores (wall times are inflated when it exceeds the cores)`);
 
   const cases = arg('--fuzz', 100_000);
   const seed = arg('--seed', 0xe5c1);

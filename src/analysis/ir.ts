@@ -114,32 +114,36 @@ function toPredicate(a: Atom, negated: boolean, inExclusion: boolean, optional: 
  * `firstConjunct` numbers the conjuncts after those of an earlier condition of the same stage.
  */
 export function predicatesOf(cond: Cond, out: Predicate[] = [], firstConjunct = 0): Predicate[] {
-  const visit = (c: Cond, negated: boolean, inExclusion: boolean, optional: boolean, conjunct: number): void => {
-    switch (c.k) {
-      case 'and':
-      case 'or':
-        for (const i of c.items) visit(i, negated, inExclusion, optional, conjunct);
-        return;
-      case 'not':
-        visit(c.item, !negated, inExclusion, optional, conjunct);
-        return;
-      case 'optional':
-        visit(c.item, negated, inExclusion, true, conjunct);
-        return;
-      case 'atom':
-        out.push(toPredicate(c.atom, negated, inExclusion, optional, conjunct));
-        return;
-      case 'const':
-        return;
-      default:
-        assertNever(c, 'condition');
-    }
-  };
-  conjuncts(cond).forEach((c, i) => {
-    if (c.k === 'not') visit(c.item, true, true, false, firstConjunct + i);
-    else visit(c, false, false, false, firstConjunct + i);
-  });
+  const parts = conjuncts(cond);
+  for (let i = 0; i < parts.length; i++) {
+    const c = parts[i] as Cond;
+    if (c.k === 'not') visitPredicates(out, c.item, true, true, false, firstConjunct + i);
+    else visitPredicates(out, c, false, false, false, firstConjunct + i);
+  }
   return out;
+}
+
+/** `predicatesOf`'s walk (a module function: a closure per call costs more than the walk on small conditions). */
+function visitPredicates(out: Predicate[], c: Cond, negated: boolean, inExclusion: boolean, optional: boolean, conjunct: number): void {
+  switch (c.k) {
+    case 'and':
+    case 'or':
+      for (const i of c.items) visitPredicates(out, i, negated, inExclusion, optional, conjunct);
+      return;
+    case 'not':
+      visitPredicates(out, c.item, !negated, inExclusion, optional, conjunct);
+      return;
+    case 'optional':
+      visitPredicates(out, c.item, negated, inExclusion, true, conjunct);
+      return;
+    case 'atom':
+      out.push(toPredicate(c.atom, negated, inExclusion, optional, conjunct));
+      return;
+    case 'const':
+      return;
+    default:
+      assertNever(c, 'condition');
+  }
 }
 
 /**

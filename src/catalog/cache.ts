@@ -1,7 +1,9 @@
 /**
  * Incremental catalog builds (pure): a content-hash cache in front of the two per-item stages.
  *
- *   decode            per file, keyed by `path + sha256 digest` → the decoded record
+ *   decode            per file, keyed by its path and checked by its sha256 digest → the file's
+ *                     text and decoded record (plus the file's size and times when the reader
+ *                     gave them, so that the next build can skip reading an unchanged file)
  *   parse + analyse   per rule, keyed by the rule's label and id,
  *                     the digests of every file the rule came from, and the digests of the
  *                     detection-rules side files (version lock, deprecations) → the analysis and
@@ -12,13 +14,17 @@
  * every rule. Parses of rules whose analysis came from the cache are made on first `get` (the
  * pages stage asks for them; a watch loop that only needs the JSON never does).
  *
+ * Records are never mutated once made: a build that reuses one keeps the same object in the next
+ * cache, so the store (`src/sources/cache-store.ts`) can tell by identity which of its shards
+ * changed and rewrite only those.
+ *
  * `PIPELINE_VERSION` must change whenever decode, the parsers or the analysis change what they
  * produce; a cache written by another version is ignored whole.
  */
 import { analyseRule } from '../analysis';
 import type { RuleAnalysis } from '../analysis/types';
 import { DEFAULT_LABEL, decodeFile, ingest, type IngestInput } from '../ingest/ingest';
-import type { DecodedFile, IngestOptions, SourceFile } from '../ingest/types';
+import type { DecodedFile, IngestOptions, IngestResult, SourceFile } from '../ingest/types';
 import { combineIngests } from '../sources/combine';
 import { parseRuleQueries, type RuleQueries } from '../lang/rule-queries';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic';
@@ -33,16 +39,40 @@ export interface CachedAnalysis {
   diagnostics: Diagnostic[];
 }
 
-/** What the cache holds; plain data, so it is written as JSON (see `src/sources/cache-store.ts`). */
+/** A file's size and times when it was read (`fs.Stats` fields), to skip re-reading it. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+/** What a reader may hand in: a source file, with its stamp when it came from disk. */
+export type StampedFile = SourceFile & { stamp?: FileStamp | null };
+
+/** One file as the cache keeps it (by path). */
+export interface FileRecord {
+  digest: string;
+  text: string;
+  decoded: DecodedFile | null;
+  /** The stamp the file had when `text` was read; null when unknown or too fresh to trust. */
+  stamp: FileStamp | null;
+}
+
+/** What the cache holds: plain data (see `src/sources/cache-store.ts` for the files on disk). */
 export interface BuildCache {
   version: string;
-  decoded: Map<string, DecodedFile | null>;
+  /** By file path. */
+  files: Map<string, FileRecord>;
+  /** By `analysisKey`. */
   analyses: Map<string, CachedAnalysis>;
 }
 
 export function emptyCache(): BuildCache {
-  return { version: PIPELINE_VERSION, decoded: new Map(), analyses: new Map() };
+  return { version: PIPELINE_VERSION, files: new Map(), analyses: new Map() };
 }
+
+export const sameStamp = (a: FileStamp | null | undefined, b: FileStamp | null | undefined): boolean =>
+  a != null && b != null && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 
 export interface IncrementalStats {
   decoded: number;
@@ -57,12 +87,12 @@ export interface IncrementalStats {
 
 export interface IncrementalResult {
   catalog: Catalog;
+  /** The ingest (decode + assemble + merge, sources combined) the catalog was built from. */
+  ingested: IngestResult;
   stats: IncrementalStats;
   /** The cache to keep for the next build: only entries this build used (stale ones drop out). */
   cache: BuildCache;
 }
-
-const decodeKey = (f: SourceFile): string => `${f.digest}:${f.path}`;
 
 function analysisKey(rule: Rule, label: string, digests: ReadonlyMap<string, string>, etcDigest: string): string {
   // The file digests are sha256 already: the key is their concatenation (no hashing needed).
@@ -98,7 +128,19 @@ export function buildCatalogIncremental(input: IngestInput, cache: BuildCache, o
 
 export interface LabelledInput {
   label: string;
-  input: IngestInput;
+  input: Omit<IngestInput, 'files'> & { files: readonly StampedFile[] };
+}
+
+export interface IncrementalOptions {
+  /** Files decoded elsewhere (worker threads), by path: used instead of decoding them here. */
+  decoded?: ReadonlyMap<string, DecodedFile | null>;
+  onProgress?: (phase: 'decode' | 'analyse', done: number, total: number) => void;
+}
+
+/** The files of `parts` the cache cannot answer (new, or changed since it was written). */
+export function cacheMisses(parts: readonly LabelledInput[], cache: BuildCache): StampedFile[] {
+  const prev = cache.version === PIPELINE_VERSION ? cache : emptyCache();
+  return parts.flatMap((p) => p.input.files.filter((f) => prev.files.get(f.path)?.digest !== f.digest));
 }
 
 /**
@@ -106,23 +148,33 @@ export interface LabelledInput {
  * combined (`combineIngests`: cross-source duplicate ids reported, slugs kept unique), then
  * parsed and analysed through the cache, then counted over every rule.
  */
-export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: BuildCache): IncrementalResult {
+export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: BuildCache, options: IncrementalOptions = {}): IncrementalResult {
   const prev = cache.version === PIPELINE_VERSION ? cache : emptyCache();
   const next = emptyCache();
   const stats: IncrementalStats = { decoded: 0, decodedFromCache: 0, analysed: 0, analysedFromCache: 0, recomputed: [], ingestMs: 0 };
+  const misses = cacheMisses(parts, prev).length;
+  const every = Math.max(1, Math.floor(misses / 50));
 
   const t0 = performance.now();
   const ingestedParts = parts.map(({ label, input }) => {
     const decoded = input.files.map((f) => {
-      const k = decodeKey(f);
-      let d = prev.decoded.get(k);
-      if (d === undefined && !prev.decoded.has(k)) {
-        d = decodeFile(f);
+      const old = prev.files.get(f.path);
+      let rec: FileRecord;
+      if (old && old.digest === f.digest) {
+        stats.decodedFromCache++;
+        const stamp = f.stamp ?? null;
+        // Same content: keep the record (same object) unless the stamp moved.
+        rec = (stamp === null && old.stamp === null) || sameStamp(stamp, old.stamp) ? old : { ...old, stamp };
+      } else {
+        const d = options.decoded?.has(f.path) ? (options.decoded.get(f.path) ?? null) : decodeFile(f);
         stats.decoded++;
-      } else stats.decodedFromCache++;
-      next.decoded.set(k, d ?? null);
-      return d ?? null;
+        rec = { digest: f.digest, text: f.text, decoded: d, stamp: f.stamp ?? null };
+        if (options.onProgress && (stats.decoded % every === 0 || stats.decoded === misses)) options.onProgress('decode', stats.decoded, misses);
+      }
+      next.files.set(f.path, rec);
+      return rec.decoded;
     });
+    if (misses === 0) options.onProgress?.('decode', 0, 0);
     return { label, result: ingest({ ...input, decoded }, { label }) };
   });
   const ingested = ingestedParts.length === 1 && ingestedParts[0] ? ingestedParts[0].result : combineIngests(ingestedParts);
@@ -133,8 +185,12 @@ export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: 
   const byId = new Map(ingested.rules.map((r) => [r.id, r]));
   const parsed = new LazyParses(byId);
   const diagnostics: Diagnostic[] = [...ingested.diagnostics];
-  const analysed = ingested.rules.map((rule) => {
-    const k = analysisKey(rule, rule.source, digests, etcDigest);
+  const keys = ingested.rules.map((rule) => analysisKey(rule, rule.source, digests, etcDigest));
+  const toAnalyse = keys.filter((k) => !prev.analyses.has(k)).length;
+  const everyRule = Math.max(1, Math.floor(toAnalyse / 50));
+  if (toAnalyse === 0) options.onProgress?.('analyse', 0, 0);
+  const analysed = ingested.rules.map((rule, i) => {
+    const k = keys[i] as string;
     let c = prev.analyses.get(k);
     if (c) stats.analysedFromCache++;
     else {
@@ -144,6 +200,7 @@ export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: 
       c = { analysis: r.analysis, diagnostics: [...q.diagnostics, ...r.diagnostics] };
       stats.analysed++;
       stats.recomputed.push(rule.id);
+      if (options.onProgress && (stats.analysed % everyRule === 0 || stats.analysed === toAnalyse)) options.onProgress('analyse', stats.analysed, toAnalyse);
     }
     next.analyses.set(k, c);
     diagnostics.push(...c.diagnostics);
@@ -169,21 +226,15 @@ export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: 
     timings: { parse: 0, analyse: t2 - t1, counts: t3 - t2 },
   };
   stats.ingestMs = t1 - t0;
-  return { catalog, stats, cache: next };
+  return { catalog, ingested, stats, cache: next };
 }
 
-/** The cache as JSON text (Maps as objects). */
-export function serializeCache(cache: BuildCache): string {
-  return JSON.stringify({ version: cache.version, decoded: Object.fromEntries(cache.decoded), analyses: Object.fromEntries(cache.analyses) });
-}
-
-/** Reads `serializeCache` output; an unreadable or other-version cache gives an empty one. */
-export function deserializeCache(text: string): BuildCache {
-  try {
-    const v = JSON.parse(text) as { version?: unknown; decoded?: Record<string, DecodedFile | null>; analyses?: Record<string, CachedAnalysis> };
-    if (v.version !== PIPELINE_VERSION || typeof v.decoded !== 'object' || typeof v.analyses !== 'object' || !v.decoded || !v.analyses) return emptyCache();
-    return { version: PIPELINE_VERSION, decoded: new Map(Object.entries(v.decoded)), analyses: new Map(Object.entries(v.analyses)) };
-  } catch {
-    return emptyCache();
+/** 32-bit FNV-1a of a string: which shard of the store a cache entry lives in. */
+export function shardOf(key: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
   }
+  return (h >>> 0) % shards;
 }

@@ -385,11 +385,14 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
     return { id: r.id, analysis: { ...r.analysis, indicators, exclusions, scope }, similar: similar[i] ?? [] };
   });
 
-  // Indexes.
+  // Indexes. Rule index lists are ascending, so when the input is sorted by id (a catalog's
+  // rules are) their ids come out sorted and need no sort.
+  let idSorted = true;
+  for (let i = 1; i < input.length && idSorted; i++) idSorted = cmp((input[i - 1] as AnalysedRule).id, (input[i] as AnalysedRule).id) <= 0;
   const idsOf = (ris: Iterable<number>): string[] => {
     const ids: string[] = [];
     for (const i of ris) ids.push((input[i] as AnalysedRule).id);
-    return ids.length > 1 ? ids.sort(cmp) : ids;
+    return ids.length > 1 && !idSorted ? ids.sort(cmp) : ids;
   };
   const indicators: IndicatorEntry[] = [];
   for (const acc of keys) {

@@ -5,7 +5,8 @@
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
-  build: { summary: 'build the catalog of content/ (or --source DIRs) into dist/', load: () => import('./commands/build') },
+  build: { summary: 'build the site of the configured sources (or content/, or --source DIRs) into dist/', load: () => import('./commands/build') },
+  dev: { summary: 'serve the site with live reload, rebuilding incrementally when a rule changes', load: () => import('./commands/dev') },
   catalog: { summary: 'read rule sources and write the catalog JSON, with a summary', load: () => import('./commands/catalog') },
   parse: { summary: 'parse every query of the sources (or one on stdin) and report', load: () => import('./commands/parse') },
   eval: { summary: 'run queries over events (NDJSON on stdin), or a rule over an events file', load: () => import('./commands/eval') },

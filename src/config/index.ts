@@ -1,2 +1,2 @@
 export * from './schema';
-export { CONFIG_NAMES, findConfig, loadConfig, resolveAgainst } from './load';
+export { CONFIG_NAMES, findConfig, loadConfig, locateJsonPath, resolveAgainst, resolveWithFlags } from './load';

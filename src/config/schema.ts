@@ -7,6 +7,8 @@ import { diagnostic, type Diagnostic } from '../model/diagnostic';
 
 export type SourceKind = 'detection-rules' | 'toml' | 'markdown';
 export const SOURCE_KINDS: readonly SourceKind[] = ['detection-rules', 'toml', 'markdown'];
+/** How a resolved source is read: its configured kind, or `auto` for `--source DIR` (see `src/sources/read.ts`). */
+export type ReadKind = SourceKind | 'auto';
 
 export interface Upstream {
   /** https:// tarball URL (http:// only for loopback hosts). */
@@ -34,8 +36,13 @@ export interface RuledexConfig {
   base?: string;
   /** Site URL (`https://example.org`). */
   site?: string;
-  /** Where `sync` puts upstream sources and the build keeps its cache; default `.ruledex-cache`. */
+  /** Where `sync` puts upstream sources and the build keeps its cache; default `.ruledex-cache` for sources (the build cache then defaults to `node_modules/.cache/ruledex`). */
   cacheDir?: string;
+}
+
+/** Identity, for typed `ruledex.config.ts` / `.mjs` files: `export default defineConfig({ … })`. */
+export function defineConfig(config: RuledexConfig): RuledexConfig {
+  return config;
 }
 
 export const DEFAULT_CACHE_DIR = '.ruledex-cache';
@@ -180,7 +187,7 @@ export interface ConfigFlags {
 
 export interface ResolvedSource {
   label: string;
-  kind: SourceKind;
+  kind: ReadKind;
   /** The directory to read. */
   dir: string;
   upstream?: Upstream;
@@ -191,7 +198,10 @@ export interface ResolvedOptions {
   attack: string | null;
   base: string;
   site: string | null;
+  /** Where synced upstream sources live (`<cacheDir>/sources/<label>`). */
   cacheDir: string;
+  /** The build cache folder: `--cache-dir`, else the config's `cacheDir`; null: the default (`node_modules/.cache/ruledex`). */
+  buildCacheDir: string | null;
 }
 
 /** Where `sync` puts an upstream source's files: `<cacheDir>/sources/<label as a path segment>`. */
@@ -199,24 +209,28 @@ export function upstreamDir(cacheDir: string, label: string): string {
   return `${cacheDir.replace(/\/+$/, '')}/sources/${label.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`;
 }
 
-/** Config + flags → what a command uses. Flags win; `--source` replaces every configured source. */
+/**
+ * Config + flags → what a command uses. Flags win; `--source` replaces every configured source
+ * (read as `auto`); `--cache-dir` moves the build cache, not the synced sources.
+ */
 export function resolveOptions(config: RuledexConfig | null, flags: ConfigFlags = {}): ResolvedOptions {
-  const cacheDir = flags.cacheDir ?? config?.cacheDir ?? DEFAULT_CACHE_DIR;
+  const cacheDir = config?.cacheDir ?? DEFAULT_CACHE_DIR;
   let sources: ResolvedSource[];
   if (flags.source && flags.source.length > 0) {
-    sources = flags.source.map((dir) => ({ label: flags.label ?? 'elastic', kind: 'detection-rules', dir }));
+    sources = flags.source.map((dir) => ({ label: flags.label ?? 'elastic', kind: 'auto', dir }));
   } else if (config) {
     sources = config.sources.map((s) => {
       const r: ResolvedSource = { label: s.label, kind: s.kind, dir: s.path ?? upstreamDir(cacheDir, s.label) };
       if (s.upstream) r.upstream = s.upstream;
       return r;
     });
-  } else sources = [{ label: flags.label ?? 'elastic', kind: 'detection-rules', dir: 'content' }];
+  } else sources = [{ label: flags.label ?? 'elastic', kind: 'auto', dir: 'content' }];
   return {
     sources,
     attack: flags.attack ?? config?.attack ?? null,
     base: flags.base ?? config?.base ?? '/',
     site: flags.site ?? config?.site ?? null,
     cacheDir,
+    buildCacheDir: flags.cacheDir ?? config?.cacheDir ?? null,
   };
 }

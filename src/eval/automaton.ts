@@ -371,9 +371,13 @@ export class Lang {
         break;
       }
       case K.Alt:
+        // Work grows with the width of what is built, not just the number of derivatives: wide
+        // alternations (`*a*a*a…` unrolled) made each derivative cost its width.
+        work.n += n.items.length;
         r = this.altList(n.items.map((x) => this.deriv(x, c, rep, memo, nClasses, work)));
         break;
       case K.And:
+        work.n += n.items.length;
         r = this.andList(n.items.map((x) => this.deriv(x, c, rep, memo, nClasses, work)));
         break;
       case K.Not:
@@ -422,14 +426,14 @@ export class Lang {
   /**
    * A shortest string in the language of `root` (breadth-first over derivatives), preferring
    * readable characters; null when the language is empty or the search exceeds its budget.
+   * `work` (a fresh counter) receives the derivative work done (synthesis counts it).
    */
-  shortestString(root: Re, maxStates = 20_000): string | null {
+  shortestString(root: Re, maxStates = 20_000, work: { n: number } = { n: 0 }): string | null {
     if (root === this.empty) return null;
     const part = this.partition([root]);
     const nc = part.reps.length;
     const order = part.reps.map((r, i) => i).sort((x, y) => charScore(part.reps[y] as number) - charScore(part.reps[x] as number));
     const memo = new Map<number, Re>();
-    const work = { n: 0 };
     const prev = new Map<Re, { from: Re; cp: number } | null>([[root, null]]);
     let frontier: Re[] = [root];
     while (frontier.length > 0) {

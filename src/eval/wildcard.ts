@@ -155,18 +155,32 @@ export function compileWildcard(tokens: readonly WildToken[], caseInsensitive: b
   return { exact: false, literal: '', test };
 }
 
-/** The same pattern as a regular language (for the example synthesiser). */
+/**
+ * The same pattern as a regular language (for the example synthesiser). A run of `*` and `?`
+ * is "at least one character per `?`": it is written `?…?*` (one star), the same language, whose
+ * derivatives stay small (`*?*?*?…` as written made derivatives as wide as the run, and a long
+ * one took the synthesiser minutes).
+ */
 export function wildcardLanguage(lang: Lang, tokens: readonly WildToken[], caseInsensitive: boolean, caseSet: (cp: number) => readonly number[]): Re {
   const parts: Re[] = [];
+  let ones = 0;
+  let star = false;
+  const flush = (): void => {
+    for (; ones > 0; ones--) parts.push(lang.anyChar);
+    if (star) parts.push(lang.anyString);
+    star = false;
+  };
   for (const t of tokens) {
-    if (t === STAR) parts.push(lang.anyString);
-    else if (t === ONE) parts.push(lang.anyChar);
+    if (t === STAR) star = true;
+    else if (t === ONE) ones++;
     else {
+      flush();
       for (const ch of t) {
         const cp = ch.codePointAt(0) as number;
         parts.push(caseInsensitive ? lang.set(caseSet(cp)) : lang.char(cp));
       }
     }
   }
+  flush();
   return lang.catAll(parts);
 }

@@ -37,6 +37,9 @@ import { scanToml } from './locate';
 import type { DecodedToml, SourceFile, StringLoc } from './types';
 import { isObject, setOwn } from './util';
 
+/** Rule ids that are used as they are in page URLs (others are encoded; see `segment` in views/urls.ts). */
+const PLAIN_ID = /^[A-Za-z0-9_@-][A-Za-z0-9._@-]{0,119}$/;
+
 export interface AssembleOptions {
   label: string;
 }
@@ -238,6 +241,8 @@ export function assembleToml(decoded: DecodedToml, file: SourceFile, options: As
   ctx.ruleId = id;
   const name = r.str('name');
   if (name === undefined) return drop('missing-key', 'rule.name', 'missing rule.name');
+  if (name.trim() === '') report(ctx, 'warning', 'empty-name', 'rule.name', 'rule.name is empty');
+  if (!PLAIN_ID.test(id)) report(ctx, 'warning', 'unusual-rule-id', 'rule.rule_id', `rule_id ${JSON.stringify(id)} is not a plain path segment: its page URL encodes it`);
   const type = r.str('type');
   if (type === undefined) return drop('missing-key', 'rule.type', 'missing rule.type');
   if (!isRuleType(type)) return drop('unknown-rule-type', 'rule.type', `unknown rule type ${JSON.stringify(type)}`);

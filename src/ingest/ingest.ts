@@ -132,9 +132,12 @@ export function ingest(input: IngestInput, options: IngestOptions = {}, hooks: I
   }
   const kept = rules.filter((r) => r.id !== '');
 
-  // Slugs: non-deprecated rules first, then by primary file.
+  // Slugs: non-deprecated rules first, then in reading order (sources in the order given, so a
+  // later source never takes an earlier one's slugs), then by primary file.
   const slugs = new SlugAllocator();
-  const order = [...kept].sort((a, b) => Number(a.deprecated) - Number(b.deprecated) || compareStrings(a.files[0] ?? '', b.files[0] ?? '') || compareStrings(a.id, b.id));
+  const readAt = new Map(input.files.map((f, i) => [f.path, i]));
+  const at = (r: Rule): number => readAt.get(r.files[0] ?? '') ?? input.files.length;
+  const order = [...kept].sort((a, b) => Number(a.deprecated) - Number(b.deprecated) || at(a) - at(b) || compareStrings(a.files[0] ?? '', b.files[0] ?? '') || compareStrings(a.id, b.id));
   const byId = new Map(kept.map((r) => [r.id, r]));
   for (const r of order) {
     const { slug, clashWith } = slugs.allocate(r.name, r.id);

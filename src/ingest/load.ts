@@ -23,6 +23,8 @@ export interface LoadResult {
   read: ReadSourcesResult;
   /** Milliseconds per phase. */
   timings: { read: number; decode: number; assemble: number };
+  /** Decode worker threads started besides this thread (0: everything decoded in this thread; absent: not reported). */
+  workers?: number;
 }
 
 export async function loadSources(dirs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
@@ -30,6 +32,7 @@ export async function loadSources(dirs: readonly string[], options: LoadOptions 
   const listing = listSources(dirs);
   // Start decode workers now: they load while this thread reads the files.
   const pool = DecodePool.start(options.workers ?? defaultWorkers(listing.rulePaths.filter((p) => p.toLowerCase().endsWith('.md')).length));
+  const workers = pool.size;
   let read: ReadSourcesResult;
   let decoded;
   let t1: number;
@@ -44,5 +47,5 @@ export async function loadSources(dirs: readonly string[], options: LoadOptions 
   const result = ingest({ files: read.files, etc: read.etc, diagnostics: read.diagnostics, decoded }, options.label === undefined ? {} : { label: options.label });
   const t3 = performance.now();
   options.onProgress?.('assemble', result.rules.length, result.rules.length);
-  return { result, read, timings: { read: t1 - t0, decode: t2 - t1, assemble: t3 - t2 } };
+  return { result, read, timings: { read: t1 - t0, decode: t2 - t1, assemble: t3 - t2 }, workers };
 }

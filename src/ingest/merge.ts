@@ -8,7 +8,7 @@
  *      leading `deprecated-`) equals the name key of one of the group's page titles (newest page
  *      first) or of the group slug; failing that, whose version-lock entry lists that name among its
  *      earlier names (`previous.<stack>.rule_name`). When two TOML rules share a name key, the
- *      non-deprecated one wins, then the first by path.
+ *      non-deprecated one wins, then the first in reading order (sources in the order given).
  *   3. A group that matches nothing becomes a markdown-only rule: id `md-<slug>`, fields from the
  *      newest page, language inferred from the type (eql → eql, esql → esql, machine_learning →
  *      none, others → kuery: pages do not say), maturity `deprecated` when the title starts with
@@ -260,9 +260,9 @@ export function mergePages(tomlRules: Rule[], pages: readonly MarkdownPage[], et
     if (list) list.push(r);
     else byName.set(k, [r]);
   }
-  for (const list of byName.values()) {
-    list.sort((a, b) => Number(a.deprecated) - Number(b.deprecated) || compareStrings(a.files[0] ?? '', b.files[0] ?? ''));
-  }
+  // Non-deprecated first, then in file (reading) order: the sort is stable, and a later source
+  // never takes an earlier source's pages.
+  for (const list of byName.values()) list.sort((a, b) => Number(a.deprecated) - Number(b.deprecated));
   const byId = new Map(tomlRules.map((r) => [r.id, r]));
   const byPrevious = new Map<string, Rule>();
   for (const [id, entry] of Object.entries(etc.versionLock)) {

@@ -61,6 +61,14 @@ function isRuleFile(name: string): boolean {
 
 /** Lists rule files under `dir`, sorted, following links once. Problems with sub-directories become diagnostics. */
 function walk(dir: string, diagnostics: Diagnostic[]): string[] {
+  return walkFiles(dir, isRuleFile, diagnostics);
+}
+
+/**
+ * Files under `dir` whose names `accept` takes, sorted, symbolic links followed once, hidden
+ * entries and node_modules skipped. Unlistable directories and broken links become diagnostics.
+ */
+export function walkFiles(dir: string, accept: (name: string) => boolean, diagnostics: Diagnostic[]): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const visit = (d: string): void => {
@@ -96,14 +104,14 @@ function walk(dir: string, diagnostics: Diagnostic[]): string[] {
         }
       }
       if (isDir) visit(p);
-      else if (isFile && isRuleFile(e.name)) out.push(p);
+      else if (isFile && accept(e.name)) out.push(p);
     }
   };
   visit(dir);
   return out;
 }
 
-function reason(e: unknown): string {
+export function reason(e: unknown): string {
   if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
     const code = (e as { code: string }).code;
     return code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'not a directory' : code;

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearSite, provideSite, type SiteContext } from './context';
+import { writeDirect } from './direct';
 
 /** The project root: where astro.config.mjs and src/pages are. */
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -39,7 +40,10 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
     stage = mkdtempSync(join(cache, 'build-'));
   }
   const cwd = process.cwd();
-  provideSite(ctx);
+  // Pages wait for the context's background work (markdown, examples), which runs in worker
+  // threads while Astro bundles; the JSON API files are written after Astro, by `writeDirect`.
+  ctx.direct = true;
+  provideSite(ctx.ready ? ctx.ready.then(() => ctx) : ctx);
   try {
     process.chdir(PROJECT_ROOT);
     await build({
@@ -50,6 +54,9 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
       logLevel: options.logLevel ?? 'warn',
       mode: 'production',
     });
+    const t = performance.now();
+    writeDirect(ctx, stage);
+    ctx.timings.direct = performance.now() - t;
     if (!inside) {
       rmSync(out, { recursive: true, force: true });
       mkdirSync(resolve(out, '..'), { recursive: true });
@@ -62,6 +69,7 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
   } finally {
     process.chdir(cwd);
     clearSite();
+    ctx.direct = false;
     if (!inside) rmSync(stage, { recursive: true, force: true });
   }
 }

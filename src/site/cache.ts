@@ -77,6 +77,17 @@ export class DiskCache {
     return v;
   }
 
+  /** The value of `key` if cached (without making it). */
+  peek(key: string): string | undefined {
+    return this.used.get(key) ?? this.old[key];
+  }
+
+  /** Stores a value made elsewhere (a worker), counted as a miss. */
+  put(key: string, value: string): void {
+    if (!this.used.has(key) && this.old[key] === undefined) this.fresh++;
+    this.used.set(key, value);
+  }
+
   get misses(): number {
     return this.fresh;
   }

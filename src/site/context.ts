@@ -24,10 +24,18 @@ export interface SiteContext {
   search: SearchBundle | null;
   /** Markdown → sanitised HTML, cached across builds. */
   markdown: (md: string) => SafeHtml;
+  /** Markdown → plain text (meta descriptions), cached likewise. */
+  markdownText?: (md: string) => string;
   /** Saves the caches the build filled (call after Astro). */
   saveCaches: () => void;
   /** Milliseconds spent preparing, by phase (for the build summary). */
   timings: Record<string, number>;
+  /** Settles when examples and markdown are made (`prepareSite` with `background`); pages wait for it. */
+  ready?: Promise<void>;
+  /** Rules whose example synthesis the build stopped at its deadline: their pages let the browser make it. */
+  deferredExamples?: Set<string>;
+  /** The JSON API files are written by `writeDirect` after Astro: their routes generate nothing. */
+  direct?: boolean;
 }
 
 const SLOT = Symbol.for('ruledex.site-context');

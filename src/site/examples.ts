@@ -4,7 +4,8 @@
  *
  * Synthesis is a search and some rules take seconds, so results are cached on disk, keyed by the
  * rule's evaluated fields, the reference time and a digest of the evaluator and parser sources:
- * a rebuild after editing a few rules only synthesises those.
+ * a rebuild after editing a few rules only synthesises those. `prepareSite` (prepare.ts) makes the
+ * missing ones in worker threads (prep-pool.ts); a rule over the synthesis work budget is left to the browser.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,6 @@ import type { SiteModel } from '../views/site';
 export interface ExamplesOptions {
   /** Cache file; null disables the cache. Default: `examples.json` in `cacheDir()`. */
   cache?: string | null;
-  onProgress?: (done: number, total: number) => void;
 }
 
 /** The project's `src/` (this module's parent folder; the working directory's when bundled elsewhere). */
@@ -97,35 +97,51 @@ function writeCache(path: string, code: string, entries: Record<string, Synthesi
   }
 }
 
-/** Synthesises (or reads from the cache) the examples of every rule with a query. */
-export async function synthesiseAll(model: SiteModel, options: ExamplesOptions = {}): Promise<Map<string, SynthesisResult>> {
+/**
+ * The cache's mark for an example the build gave up on (synthesis exceeded its work budget, a
+ * count that depends only on the rule): kept so that a rebuild does the same (the page lets the
+ * browser make it) instead of trying again.
+ */
+export const DEFERRED_EXAMPLE: SynthesisResult = { ok: false, reason: 'ruledex: deferred to the browser' };
+
+/** The cache's mark, or a synthesis over its work budget. */
+export function isDeferredExample(r: SynthesisResult): boolean {
+  return !r.ok && (r.overBudget === true || r.reason === (DEFERRED_EXAMPLE as { reason: string }).reason);
+}
+
+/** The rules of a model that get examples (those with a query). */
+export function exampleRules(model: SiteModel): SiteModel['rules'] {
+  return model.rules.filter((r) => r.query !== null && r.language !== null);
+}
+
+/** A rule's example cache key: its evaluated fields and the reference time. */
+export function exampleKey(model: SiteModel, rule: SiteModel['rules'][number]): string {
+  return createHash('sha256').update(`${model.now}\0${JSON.stringify(evaluatorRule(rule))}`).digest('hex').slice(0, 32);
+}
+
+/** The examples cache: what earlier builds made (for this code), and `save` for what this one used. */
+export interface ExamplesCache {
+  cached: Record<string, SynthesisResult>;
+  save(used: ReadonlyMap<string, SynthesisResult>, fresh: number): void;
+}
+
+export function openExamplesCache(options: ExamplesOptions = {}): ExamplesCache {
   const dir = cacheDir();
   const cachePath = options.cache === undefined ? (dir ? join(dir, 'examples.json') : null) : options.cache;
   const code = cachePath ? codeDigest() : '';
   const cached = cachePath ? readCache(cachePath, code) : {};
-  const used: Record<string, SynthesisResult> = {};
-  const out = new Map<string, SynthesisResult>();
-  const rules = model.rules.filter((r) => r.query !== null && r.language !== null);
-  let done = 0;
-  let fresh = 0;
-  for (const rule of rules) {
-    const key = createHash('sha256').update(`${model.now}\0${JSON.stringify(evaluatorRule(rule))}`).digest('hex').slice(0, 32);
-    let r = cached[key];
-    if (r === undefined) {
-      try {
-        r = synthesizeExamples(rule, { now: model.now });
-      } catch (e) {
-        r = { ok: false, reason: `example synthesis failed: ${e instanceof Error ? e.message : String(e)}` };
-      }
-      fresh++;
-      // Let the event loop breathe (progress output) every few rules.
-      if (fresh % 20 === 0) await new Promise((res) => setImmediate(res));
-    }
-    used[key] = r;
-    out.set(rule.id, r);
-    done++;
-    options.onProgress?.(done, rules.length);
+  return {
+    cached,
+    save(used, fresh) {
+      if (cachePath && fresh > 0) writeCache(cachePath, code, keepEntries(used, cached, 5_000));
+    },
+  };
+}
+
+export function synthesiseOne(model: SiteModel, rule: SiteModel['rules'][number]): SynthesisResult {
+  try {
+    return synthesizeExamples(rule, { now: model.now });
+  } catch (e) {
+    return { ok: false, reason: `example synthesis failed: ${e instanceof Error ? e.message : String(e)}` };
   }
-  if (cachePath && fresh > 0) writeCache(cachePath, code, keepEntries(new Map(Object.entries(used)), cached, 5_000));
-  return out;
 }

@@ -4,17 +4,21 @@
  * (for `astro dev` and `astro build` run on their own).
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { delimiter, join, resolve, sep } from 'node:path';
 import { readStixText, type AttackIndex } from '../attack';
 import { buildCatalog, type Catalog } from '../catalog/build';
 import type { LoadResult } from '../ingest/load';
 import type { Diagnostic } from '../model/diagnostic';
-import { renderMarkdown } from '../views/markdown';
+import { markdownText, renderMarkdown } from '../views/markdown';
 import { trustSanitised } from '../views/html';
 import { buildSiteModel, type SourceLink } from '../views/site';
 import { DiskCache, digestFiles, hashKey } from './cache';
 import type { SiteContext } from './context';
-import { cacheDir, srcDir, synthesiseAll, type ExamplesOptions } from './examples';
+import type { SynthesisResult } from '../eval/examples/index';
+import { evaluatorRule } from '../views/rule-page';
+import { cacheDir, DEFERRED_EXAMPLE, exampleKey, exampleRules, isDeferredExample, openExamplesCache, srcDir, synthesiseOne, type ExamplesOptions } from './examples';
+import { runPrepPool, type PrepTask } from './prep-pool';
 
 export interface PrepareOptions {
   base?: string;
@@ -25,6 +29,18 @@ export interface PrepareOptions {
   /** Synthesise examples for the evaluator (default true). */
   examples?: boolean | ExamplesOptions;
   onProgress?: (phase: string, done: number, total: number) => void;
+  /**
+   * Worker threads for markdown and examples (0: this thread). Default: 2 when the machine has
+   * 2 cores or more (the main thread meanwhile runs Astro's bundling, see `ready`).
+   */
+  workers?: number;
+  /**
+   * Return before markdown and examples are made: the context's `ready` settles when they are
+   * (`runAstro` waits for it before rendering pages, after bundling). Default true.
+   */
+  background?: boolean;
+  /** Where rule files link to (default: `sourceLinksFor(loaded)`); `ruledex build` passes the configured sources' links. */
+  sourceLinks?: SourceLink[];
 }
 
 export interface Prepared {
@@ -71,7 +87,7 @@ export async function prepareSite(loaded: LoadResult, options: PrepareOptions = 
     catalog: cat,
     attack,
     formerNames,
-    sourceLinks: sourceLinksFor(loaded),
+    sourceLinks: options.sourceLinks ?? sourceLinksFor(loaded),
     ...(options.base !== undefined ? { base: options.base } : {}),
     site: options.site ?? null,
     ...(options.title !== undefined ? { title: options.title } : {}),
@@ -79,14 +95,146 @@ export async function prepareSite(loaded: LoadResult, options: PrepareOptions = 
   timings.model = performance.now() - t;
   t = performance.now();
   const exOpts = options.examples === false ? null : options.examples === true || options.examples === undefined ? {} : options.examples;
-  const examples = exOpts ? await synthesiseAll(model, { ...exOpts, ...(options.onProgress ? { onProgress: (d, n) => options.onProgress?.('examples', d, n) } : {}) }) : new Map();
-  timings.examples = performance.now() - t;
   const mdCache = new DiskCache(
     ((dir) => (dir ? join(dir, 'markdown.json') : null))(cacheDir()),
     digestFiles(['views/markdown.ts', 'views/highlight.ts', 'views/html.ts'].map((f) => join(srcDir(), f))),
   );
   const markdown = (md: string) => trustSanitised(mdCache.get(hashKey(md), () => renderMarkdown(md)));
-  return { context: { model, examples, printed: new Map(), search: null, markdown, saveCaches: () => mdCache.save(), timings }, diagnostics };
+  const plainText = (md: string) => mdCache.get(textKey(md), () => markdownText(md));
+  const examples = new Map<string, SynthesisResult>();
+  const context: SiteContext = { model, examples, printed: new Map(), search: null, markdown, markdownText: plainText, saveCaches: () => mdCache.save(), timings };
+  const workers = options.workers ?? (availableParallelism() >= 2 ? 2 : 0);
+  const work = prepareContent(context, mdCache, exOpts, workers, options.onProgress);
+  if (options.background ?? true) {
+    // Whoever waits for `ready` sees a failure; nobody waiting (the build failed first) is no crash.
+    work.catch(() => undefined);
+    context.ready = work;
+  } else await work;
+  return { context, diagnostics };
+}
+
+/**
+ * Milliseconds an example may take in a worker before the pool moves it to this thread (a
+ * safety net that does not change the output: whether synthesis gives up is decided by its work
+ * budget, src/eval/examples/work.ts): about 2 s (RULEDEX_EXAMPLE_DEADLINE_MS overrides the 2 s),
+ * stretched by the machine's load beyond its cores.
+ */
+export function exampleDeadline(env: NodeJS.ProcessEnv = process.env, load = loadavg()[0] ?? 0, cores = availableParallelism()): number {
+  const n = Number(env.RULEDEX_EXAMPLE_DEADLINE_MS);
+  const base = Number.isFinite(n) && n > 0 ? n : 2000;
+  return Math.round(base * Math.min(8, Math.max(1, load / Math.max(1, cores))));
+}
+
+const MD_BATCH = 24;
+/** Fewer tasks than this are done in this thread. */
+const MIN_POOL_TASKS = 64;
+
+/** Cache key of a markdown text's plain-text form (the HTML form's key is `hashKey(md)`). */
+function textKey(md: string): string {
+  return hashKey(`text\0${md}`);
+}
+
+/**
+ * Fills the context's examples and the markdown cache: cached values first, the rest in worker
+ * threads (examples first: their cost varies most), or in this thread when `workers` is 0.
+ */
+async function prepareContent(
+  ctx: SiteContext,
+  mdCache: DiskCache,
+  exOpts: ExamplesOptions | null,
+  workers: number,
+  onProgress: PrepareOptions['onProgress'],
+): Promise<void> {
+  const t = performance.now();
+  const model = ctx.model;
+  const tasks: PrepTask[] = [];
+  const exOf = new Map<number, { id: string; key: string }>();
+  const mdOf = new Map<number, { texts: string[]; plain: boolean }>();
+  const exCache = exOpts ? openExamplesCache(exOpts) : null;
+  const used = new Map<string, SynthesisResult>();
+  let fresh = 0;
+  if (exCache) {
+    for (const rule of exampleRules(model)) {
+      const key = exampleKey(model, rule);
+      const r = exCache.cached[key];
+      if (r !== undefined) {
+        used.set(key, r);
+        if (isDeferredExample(r)) (ctx.deferredExamples ??= new Set()).add(rule.id);
+        else ctx.examples.set(rule.id, r);
+        continue;
+      }
+      const id = tasks.length;
+      exOf.set(id, { id: rule.id, key });
+      tasks.push({ id, kind: 'example', rule: evaluatorRule(rule), now: model.now });
+    }
+  }
+  const texts = new Set<string>();
+  const plain = new Set<string>();
+  for (const r of model.rules) {
+    for (const md of [r.description, r.note, r.setup]) if (md && mdCache.peek(hashKey(md)) === undefined) texts.add(md);
+    if (r.description && mdCache.peek(textKey(r.description)) === undefined) plain.add(r.description);
+  }
+  const list = [...texts];
+  for (const [items, isPlain] of [[list, false], [[...plain], true]] as const) {
+    for (let i = 0; i < items.length; i += MD_BATCH) {
+      const id = tasks.length;
+      const batch = items.slice(i, i + MD_BATCH);
+      mdOf.set(id, { texts: batch, plain: isPlain });
+      tasks.push({ id, kind: 'markdown', texts: batch, plain: isPlain });
+    }
+  }
+  const byId = (id: string) => model.byId.get(id);
+  const runHere = (task: PrepTask): void => {
+    if (task.kind === 'markdown') {
+      for (const md of task.texts) {
+        if (task.plain) mdCache.put(textKey(md), markdownText(md));
+        else mdCache.put(hashKey(md), renderMarkdown(md));
+      }
+    }
+    else {
+      const ex = exOf.get(task.id);
+      const rule = ex ? byId(ex.id) : undefined;
+      if (!ex || !rule) return;
+      const r = synthesiseOne(model, rule);
+      used.set(ex.key, isDeferredExample(r) ? DEFERRED_EXAMPLE : r);
+      if (isDeferredExample(r)) (ctx.deferredExamples ??= new Set()).add(ex.id);
+      else ctx.examples.set(ex.id, r);
+      fresh++;
+    }
+  };
+  // A worker takes a second or more to start (TypeScript loader, eval and markdown modules): worth it only for real catalogs.
+  if (workers <= 0 || tasks.length < MIN_POOL_TASKS) {
+    let done = 0;
+    for (const task of tasks) {
+      runHere(task);
+      onProgress?.('prepare', ++done, tasks.length);
+      if (done % 20 === 0) await new Promise((res) => setImmediate(res));
+    }
+  } else {
+    const outcome = await runPrepPool(tasks, { workers, deadlineMs: exampleDeadline(), onReply: (d, n) => onProgress?.('prepare', d, n) });
+    for (const reply of outcome.replies.values()) {
+      if (reply.kind === 'markdown') {
+        const m = mdOf.get(reply.id);
+        if (!m) continue;
+        m.texts.forEach((md, i) => {
+          if (m.plain) mdCache.put(textKey(md), reply.html[i] ?? markdownText(md));
+          else mdCache.put(hashKey(md), reply.html[i] ?? renderMarkdown(md));
+        });
+      } else if (reply.kind === 'example') {
+        const ex = exOf.get(reply.id);
+        if (!ex) continue;
+        // Over its work budget (the same on every machine): the page lets the browser make it.
+        used.set(ex.key, isDeferredExample(reply.result) ? DEFERRED_EXAMPLE : reply.result);
+        if (isDeferredExample(reply.result)) (ctx.deferredExamples ??= new Set()).add(ex.id);
+        else ctx.examples.set(ex.id, reply.result);
+        fresh++;
+      }
+    }
+    // Tasks past the safety deadline are among the failed ones: run here, to the same result.
+    for (const task of outcome.failed) runHere(task);
+  }
+  exCache?.save(used, fresh);
+  ctx.timings.prepare = performance.now() - t;
 }
 
 /** The environment's sources and options (see `context.ts`). */
@@ -99,6 +247,9 @@ export async function prepareFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
     site: env.RULEDEX_SITE ?? null,
     attack: env.RULEDEX_ATTACK ?? null,
     examples: env.RULEDEX_EXAMPLES !== '0',
+    // Inside Astro's bundle the worker entry is not next to this module: work in this thread.
+    workers: 0,
+    background: false,
   });
   return prepared.context;
 }

@@ -18,7 +18,7 @@ export function printedOf(ctx: SiteContext, rule: CatalogRule): PrintedRule {
 
 export function ruleView(ctx: SiteContext, rule: CatalogRule): RulePageView {
   const ex = ctx.examples.get(rule.id);
-  const view = rulePage(ctx.model, rule, { printed: printedOf(ctx, rule), markdown: ctx.markdown, ...(ex ? { examples: ex } : {}) });
+  const view = rulePage(ctx.model, rule, { printed: printedOf(ctx, rule), markdown: ctx.markdown, ...(ctx.markdownText ? { markdownText: ctx.markdownText } : {}), ...(ex ? { examples: ex } : {}), examplesDeferred: ctx.deferredExamples?.has(rule.id) === true });
   // The printed form is only needed for this page: drop it to keep memory flat.
   ctx.printed.delete(rule.id);
   return view;

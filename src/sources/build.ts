@@ -1,38 +1,130 @@
 /**
- * The configured sources → catalog, incrementally (Node edge). What `ruledex build` (and a
- * future `ruledex dev` watch loop) calls:
+ * The configured sources → catalog, incrementally (Node edge). What `ruledex build`, `ruledex
+ * catalog` and the `ruledex dev` watch loop call:
  *
- *   const { catalog, stats } = await buildFromSources(opts.sources, { cacheDir: opts.cacheDir });
+ *   const builder = new SourcesBuilder(opts.sources, { cacheDir });
+ *   const { catalog, loaded, stats } = await builder.build();   // again after a change
  *
- * Reads each source directory, builds through the content-hash cache in `<cacheDir>/catalog-cache.json`
- * (only new or changed files are decoded, only their rules parsed and analysed; corpus counts
- * over every rule), and writes the cache back. `cacheDir: null` builds cold without a cache.
+ * Each source is listed by its kind (`src/sources/read.ts`); sources with the same label (several
+ * `--source DIR`s) form one ingest, so markdown pages merge with their TOML rules as in a plain
+ * ingest; different labels are combined (`combineIngests`). Files are read through the cache's
+ * stamps (an unchanged file is not even opened), then built through the content-hash cache
+ * (`buildSourcesIncremental`: only new or changed files decoded, only their rules parsed and
+ * analysed; corpus counts over every rule). The cache lives in memory between builds of one
+ * builder, and in its store folder (`storeDir(cacheDir, sources)`) between processes;
+ * `cacheDir: null` keeps it in memory only.
  */
-import { buildSourcesIncremental, emptyCache, type BuildCache, type IncrementalResult } from '../catalog/cache';
+import { buildSourcesIncremental, cacheMisses, emptyCache, type BuildCache, type IncrementalResult, type LabelledInput } from '../catalog/cache';
 import type { ResolvedSource } from '../config/schema';
-import { readSources, type ReadSourcesResult } from '../ingest/read-sources';
-import { loadBuildCache, saveBuildCache } from './cache-store';
+import { decodeParallel } from '../ingest/decode-parallel';
+import type { LoadResult } from '../ingest/load';
+import type { ReadSourcesResult } from '../ingest/read-sources';
+import type { DecodedFile } from '../ingest/types';
+import { CacheStore, storeDir, type SaveStats } from './cache-store';
+import { listSource, readListing } from './read';
 
-export interface SourcesBuild extends IncrementalResult {
-  /** What the reader found in each source, in order. */
-  reads: { source: ResolvedSource; read: ReadSourcesResult }[];
-  /** Milliseconds: reading sources, loading the cache, building, saving the cache. */
-  timings: { read: number; loadCache: number; build: number; saveCache: number };
+export type BuildPhase = 'read' | 'decode' | 'analyse';
+
+export interface BuildOptions {
+  /** Folder of the build cache; null: no cache on disk. */
+  cacheDir: string | null;
+  /** Decode worker threads for the files the cache misses (default: by their number and the cores). */
+  workers?: number;
 }
 
-export async function buildFromSources(sources: readonly ResolvedSource[], options: { cacheDir: string | null; cache?: BuildCache }): Promise<SourcesBuild> {
-  const t0 = performance.now();
-  const reads: SourcesBuild['reads'] = [];
-  for (const source of sources) reads.push({ source, read: await readSources([source.dir]) });
-  const t1 = performance.now();
-  const cache = options.cache ?? (options.cacheDir === null ? emptyCache() : loadBuildCache(options.cacheDir));
-  const t2 = performance.now();
-  const built = buildSourcesIncremental(
-    reads.map(({ source, read }) => ({ label: source.label, input: { files: read.files, etc: read.etc, diagnostics: read.diagnostics } })),
-    cache,
-  );
-  const t3 = performance.now();
-  if (options.cacheDir !== null) saveBuildCache(options.cacheDir, built.cache);
-  const t4 = performance.now();
-  return { ...built, reads, timings: { read: t1 - t0, loadCache: t2 - t1, build: t3 - t2, saveCache: t4 - t3 } };
+export interface SourcesBuild extends IncrementalResult {
+  /** The ingest, in the shape the site and the summary take (`read` lists every source's files). */
+  loaded: LoadResult;
+  /** Source folders that could not be read at all (the build went on without them). */
+  unreadable: { dir: string; reason: string }[];
+  /** Files taken from the cache without being opened. */
+  skipped: number;
+  /** What the save wrote (null without a cache folder). */
+  saved: SaveStats | null;
+  /** Milliseconds: listing and reading, loading the cache, decoding misses in workers, building, saving the cache. */
+  timings: { read: number; loadCache: number; decode: number; build: number; saveCache: number };
+}
+
+/** Sources grouped by label, in order of first appearance. */
+function byLabel(sources: readonly ResolvedSource[]): { label: string; sources: ResolvedSource[] }[] {
+  const groups: { label: string; sources: ResolvedSource[] }[] = [];
+  for (const s of sources) {
+    const g = groups.find((x) => x.label === s.label);
+    if (g) g.sources.push(s);
+    else groups.push({ label: s.label, sources: [s] });
+  }
+  return groups;
+}
+
+export class SourcesBuilder {
+  private cache: BuildCache | null = null;
+  private readonly store: CacheStore | null;
+
+  constructor(
+    readonly sources: readonly ResolvedSource[],
+    readonly options: BuildOptions,
+  ) {
+    this.store = options.cacheDir === null ? null : new CacheStore(storeDir(options.cacheDir, sources));
+  }
+
+  /** The store folder (null without a cache folder). */
+  get storeDir(): string | null {
+    return this.store?.dir ?? null;
+  }
+
+  async build(onProgress?: (phase: BuildPhase, done: number, total: number) => void): Promise<SourcesBuild> {
+    const t0 = performance.now();
+    const cache = this.cache ?? this.store?.load() ?? emptyCache();
+    const t1 = performance.now();
+    const parts: LabelledInput[] = [];
+    const read: ReadSourcesResult = { files: [], etc: [], roots: [], diagnostics: [], unreadable: [] };
+    let skipped = 0;
+    for (const group of byLabel(this.sources)) {
+      const part = { files: [] as LabelledInput['input']['files'][number][], etc: [] as ReadSourcesResult['etc'], diagnostics: [] as ReadSourcesResult['diagnostics'] };
+      for (const source of group.sources) {
+        const r = readListing(listSource(source), cache.files);
+        part.files.push(...r.files);
+        part.etc.push(...r.etc);
+        part.diagnostics.push(...r.diagnostics);
+        read.roots.push(...r.roots);
+        read.unreadable.push(...r.unreadable);
+        skipped += r.skipped;
+      }
+      read.files.push(...part.files);
+      read.etc.push(...part.etc);
+      read.diagnostics.push(...part.diagnostics);
+      parts.push({ label: group.label, input: part });
+    }
+    onProgress?.('read', read.files.length, read.files.length);
+    const t2 = performance.now();
+    const misses = cacheMisses(parts, cache);
+    let decoded: Map<string, DecodedFile | null> | undefined;
+    if (misses.length > 0 && this.options.workers !== 0) {
+      const out = await decodeParallel(misses, {
+        ...(this.options.workers === undefined ? {} : { workers: this.options.workers }),
+        onProgress: (_phase, d, t) => onProgress?.('decode', d, t),
+      });
+      decoded = new Map(misses.map((f, i) => [f.path, out[i] ?? null]));
+    }
+    const t3 = performance.now();
+    const built = buildSourcesIncremental(parts, cache, { ...(decoded ? { decoded } : {}), ...(onProgress ? { onProgress } : {}) });
+    const t4 = performance.now();
+    this.cache = built.cache;
+    const saved = this.store ? this.store.save(built.cache) : null;
+    const t5 = performance.now();
+    const loaded: LoadResult = { result: built.ingested, read, timings: { read: t2 - t1, decode: t3 - t2, assemble: built.stats.ingestMs } };
+    return {
+      ...built,
+      loaded,
+      unreadable: read.unreadable,
+      skipped,
+      saved,
+      timings: { read: t2 - t1, loadCache: t1 - t0, decode: t3 - t2, build: t4 - t3, saveCache: t5 - t4 },
+    };
+  }
+}
+
+/** One build of `sources` through the cache in `cacheDir` (see `SourcesBuilder`). */
+export async function buildFromSources(sources: readonly ResolvedSource[], options: BuildOptions): Promise<SourcesBuild> {
+  return new SourcesBuilder(sources, options).build();
 }

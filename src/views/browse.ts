@@ -35,6 +35,8 @@ export interface BrowseRow {
 
 export interface BrowseView {
   meta: PageMeta;
+  /** The rows' facet values as JSON (`browseFacetsJson`), which the filters load on first use. */
+  facetsHref: string;
   facets: FacetView[];
   rows: BrowseRow[];
   referenceDate: string;
@@ -118,9 +120,53 @@ export function browsePage(model: SiteModel, ids: readonly string[] = model.byNa
     meta: pageMeta(model, u.browse(), 'Browse detection rules', `All ${plural(rows.length, 'detection rule')}, filterable by type, language, severity, OS, integration, ATT&CK tactic, maturity and building block.`, [
       { label: 'Detection rules', href: null },
     ]),
+    facetsHref: u.apiBrowse(),
     facets,
     rows,
     referenceDate: model.referenceDate,
     total: rows.length,
   };
+}
+
+/**
+ * The facet values of the browse rows, compactly: per facet the distinct values, and per row
+ * (in table order) its rule id, updated date and, per facet, the indices of its values. The page
+ * itself carries no per-row data attributes: with thousands of rows they were most of its bytes.
+ */
+export interface BrowseFacetsJson {
+  keys: FacetKey[];
+  values: Record<FacetKey, string[]>;
+  /** [rule id, updated (YYYY-MM-DD or ''), ...one index list per key]. */
+  rows: [string, string, ...number[][]][];
+}
+
+export function browseFacetsJson(view: BrowseView): string {
+  const values = {} as Record<FacetKey, string[]>;
+  const index = new Map<FacetKey, Map<string, number>>();
+  for (const k of FACET_KEYS) {
+    values[k] = [];
+    index.set(k, new Map());
+  }
+  const rows: BrowseFacetsJson['rows'] = view.rows.map((r) => {
+    const out: [string, string, ...number[][]] = [r.item.id, r.updated];
+    for (const k of FACET_KEYS) {
+      const m = index.get(k) as Map<string, number>;
+      out.push(
+        r.data[k]
+          .split('|')
+          .filter((v) => v !== '')
+          .map((v) => {
+            let i = m.get(v);
+            if (i === undefined) {
+              i = values[k].length;
+              values[k].push(v);
+              m.set(v, i);
+            }
+            return i;
+          }),
+      );
+    }
+    return out;
+  });
+  return `${JSON.stringify({ keys: [...FACET_KEYS], values, rows } satisfies BrowseFacetsJson)}\n`;
 }

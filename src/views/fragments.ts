@@ -1,14 +1,13 @@
 /**
  * Large repeated page fragments (rule lists, indicator tables, the browse table) rendered as
- * HTML strings: every text and attribute value goes through `escapeHtml`, so the result is
- * `SafeHtml`. Rendering thousands of rows as strings instead of as Astro elements keeps the
+ * HTML strings: every attribute value goes through `escapeHtml` and every text through
+ * `escapeText` (or `escapeHtml`), so the result is `SafeHtml`. Rendering thousands of rows as strings instead of as Astro elements keeps the
  * full-corpus build fast.
  */
 import type { RuleItem } from './common';
-import { escapeHtml as e, type SafeHtml } from './html';
-import type { RowView } from './rule-page';
+import { escapeHtml as e, escapeText, type SafeHtml } from './html';
+import type { RowValueView, RowView } from './rule-page';
 import type { BrowseRow } from './browse';
-import { FACET_KEYS } from './facet-keys';
 
 /** Rows with more values than this show them inline (a compact paragraph) instead of a list. */
 export const MAX_LISTED_VALUES = 30;
@@ -28,36 +27,76 @@ export function ruleListHtml(rules: readonly RuleItem[]): SafeHtml {
   return `${s}</ul>` as SafeHtml;
 }
 
-function valuesHtml(r: RowView): string {
-  const text = (v: { value: string }): string => (v.value === '' ? '<em>(any value)</em>' : e(v.value));
+/** A row shows at most this many values; the rest are counted and the full list is in the rule's JSON (and the query). */
+export const MAX_ROW_VALUES = 40;
+/** A table shows at most about this many values in all: later rows show fewer (at least `MIN_ROW_VALUES`). */
+export const MAX_TABLE_VALUES = 200;
+export const MIN_ROW_VALUES = 8;
+
+/** Where the full value lists are, for rows shown as a preview. */
+export interface MoreValues {
+  /** The rule's JSON (every value of every row). */
+  href: string;
+}
+
+function valuesHtml(r: RowView, limit: number, more: MoreValues | null): string {
+  const text = (v: { value: string }): string => (v.value === '' ? '<em>(any value)</em>' : escapeText(v.value));
   const count = (v: { corpus: number }): string => (v.corpus > 1 ? `<span class="corpus">${v.corpus}</span>` : '');
-  if (r.values.length > MAX_LISTED_VALUES) {
-    return `<p class="values-inline">${r.values.map((v) => `<span>${text(v)}${count(v)}</span>`).join(' · ')}</p>`;
+  const shown = r.values.length > limit ? r.values.slice(0, limit) : r.values;
+  let s: string;
+  if (r.values.length > MAX_LISTED_VALUES || shown.length < r.values.length) {
+    s = `<p class="values-inline">${shown.map((v) => `<span>${text(v)}${count(v)}</span>`).join(' · ')}</p>`;
+  } else {
+    s = shown.length === 1 ? `<span class="value">${text(shown[0] as RowValueView)}${count(shown[0] as RowValueView)}</span>` : `<ul class="values">${shown.map((v) => `<li>${text(v)}${count(v)}</li>`).join('')}</ul>`;
   }
-  return `<ul class="values">${r.values.map((v) => `<li>${text(v)}${count(v)}</li>`).join('')}</ul>`;
+  if (shown.length < r.values.length) {
+    const rest = r.values.length - shown.length;
+    const shared = r.values.reduce((n, v) => n + (v.corpus > 1 ? 1 : 0), 0);
+    s += `<p class="muted small">… and ${rest.toLocaleString('en-US')} more (${r.values.length.toLocaleString('en-US')} values in all${shared > 0 ? `, ${shared.toLocaleString('en-US')} of them also in other rules` : ''}): every value is in the query above${more ? ` and in <a href="${e(more.href)}">this rule as JSON</a>` : ''}.</p>`;
+  }
+  return s;
 }
 
-/** An exclusions, indicators or scope table. */
-export function rowsTableHtml(rows: readonly RowView[], caption: string, valueHeader: string): SafeHtml {
-  let s = `<table><caption class="visually-hidden">${e(caption)}</caption><thead><tr><th scope="col">Field</th><th scope="col">Kind</th><th scope="col">${e(valueHeader)} <span class="muted small">(and how many rules in the catalog look for it, when more than this one)</span></th></tr></thead><tbody>`;
-  for (const r of rows) {
-    s += `<tr><td><a class="mono" href="${e(r.fieldHref)}">${e(r.field)}</a>${r.excluded ? ' <span class="muted small">(excluded)</span>' : ''}</td>`;
-    s += `<td><code>${e(r.kind)}</code>${r.caseInsensitive ? ' <span class="muted small" title="matched case-insensitively">ci</span>' : ''}</td>`;
-    s += `<td>${valuesHtml(r)}</td></tr>`;
+/** A table shows at most this many rows; the rest are counted by field (every row is in the query and the rule's JSON). */
+export const MAX_TABLE_ROWS = 80;
+
+/**
+ * An exclusions, indicators or scope table. Rows with many values show a bounded preview (see
+ * `MAX_ROW_VALUES`, `MAX_TABLE_VALUES`), and tables with many rows their first `MAX_TABLE_ROWS`,
+ * with counts and a link to the full data (`more`). The markup is lean (one class on the table,
+ * no per-row titles): a rule can have hundreds of rows.
+ */
+export function rowsTableHtml(rows: readonly RowView[], caption: string, valueHeader: string, more: MoreValues | null = null): SafeHtml {
+  let s = `<table class="rows"><caption class="visually-hidden">${e(caption)}</caption><thead><tr><th scope="col">Field</th><th scope="col">Kind <span class="muted small">(ci: case-insensitive)</span></th><th scope="col">${e(valueHeader)} <span class="muted small">(and how many rules in the catalog look for it, when more than this one)</span></th></tr></thead><tbody>`;
+  let budget = MAX_TABLE_VALUES;
+  const shown = rows.length > MAX_TABLE_ROWS ? rows.slice(0, MAX_TABLE_ROWS) : rows;
+  for (const r of shown) {
+    const limit = Math.max(MIN_ROW_VALUES, Math.min(MAX_ROW_VALUES, budget));
+    budget -= Math.min(limit, r.values.length);
+    s += `<tr><td><a href="${e(r.fieldHref)}">${escapeText(r.field)}</a>${r.excluded ? ' <span class="muted small">(excluded)</span>' : ''}</td>`;
+    s += `<td><code>${escapeText(r.kind)}</code>${r.caseInsensitive ? ' <small class="muted">ci</small>' : ''}</td>`;
+    s += `<td>${valuesHtml(r, limit, more)}</td></tr>`;
   }
-  return `${s}</tbody></table>` as SafeHtml;
+  s += '</tbody></table>';
+  if (shown.length < rows.length) {
+    const byField = new Map<string, number>();
+    for (const r of rows.slice(shown.length)) byField.set(r.field, (byField.get(r.field) ?? 0) + 1);
+    const fields = [...byField].map(([f, n]) => `${escapeText(f)}${n > 1 ? ` ×${n}` : ''}`).join(', ');
+    s += `<p class="muted small">… and ${(rows.length - shown.length).toLocaleString('en-US')} more rows (${rows.length.toLocaleString('en-US')} in all; fields: ${fields}): every row is in the query above${more ? ` and in <a href="${e(more.href)}">this rule as JSON</a>` : ''}.</p>`;
+  }
+  return s as SafeHtml;
 }
 
-/** The browse table's body rows, with facet values as data attributes. */
+/**
+ * The browse table's body rows (lean: the filters' facet values are in the browse JSON, see
+ * `browseFacetsJson`, whose rows are in the same order).
+ */
 export function browseRowsHtml(rows: readonly BrowseRow[]): SafeHtml {
   let s = '';
   for (const r of rows) {
-    s += '<tr';
-    for (const k of FACET_KEYS) s += ` data-${k}="${e(r.data[k])}"`;
-    s += ` data-updated="${e(r.updated)}">`;
     const it = r.item;
-    s += `<td><a href="${e(it.href)}">${e(it.name)}</a>${it.buildingBlock ? ' <span class="muted small">building block</span>' : ''}${it.deprecated ? ' <span class="muted small">deprecated</span>' : ''}</td>`;
-    s += `<td><span class="badge sev-${e(it.severityClass)}">${e(it.severity)}</span></td><td>${e(it.typeLabel)}</td><td class="mono small">${e(it.techniques.join(' '))}</td><td class="small">${e(r.updated)}</td></tr>`;
+    s += `<tr><td><a href="${e(it.href)}">${escapeText(it.name)}</a>${it.buildingBlock ? ' <span class="muted small">building block</span>' : ''}${it.deprecated ? ' <span class="muted small">deprecated</span>' : ''}</td>`;
+    s += `<td><span class="badge sev-${e(it.severityClass)}">${escapeText(it.severity)}</span></td><td>${escapeText(it.typeLabel)}</td><td>${escapeText(it.techniques.join(' '))}</td><td>${escapeText(r.updated)}</td></tr>`;
   }
   return s as SafeHtml;
 }

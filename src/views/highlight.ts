@@ -6,7 +6,7 @@
  * Pure and dependency-free: the rule pages use it at build time and the evaluator island uses it
  * in the browser to redraw the query with the trace's outcomes.
  */
-import { escapeHtml, type SafeHtml } from './html';
+import { escapeHtml, escapeText, type SafeHtml } from './html';
 
 /** Token classes, used as CSS classes `t-<class>`. */
 export type TokenClass = 'kw' | 'str' | 'num' | 'op' | 'fld' | 'fn' | 'cmt' | 'val' | 'key' | 'sec' | 'lit' | 'cat';
@@ -238,7 +238,7 @@ export function renderHighlighted(text: string, tokens: readonly Token[], marks:
     }
     while (ti < tokens.length && (tokens[ti] as Token).end <= a) ti++;
     const t = tokens[ti];
-    const piece = escapeHtml(text.slice(a, b));
+    const piece = escapeText(text.slice(a, b));
     out += t && t.start <= a && a < t.end ? `<span class="t-${t.c}">${piece}</span>` : piece;
   }
   if (open) out += '</span>';

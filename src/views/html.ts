@@ -15,6 +15,16 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 }
 
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Escapes text for an HTML text node only (never an attribute value): quotes stay as they are,
+ * which keeps quoted-string-heavy query and TOML text small.
+ */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => TEXT_ESCAPES[c] as string);
+}
+
 /** Text as safe HTML. */
 export function text(s: string): SafeHtml {
   return escapeHtml(s) as SafeHtml;

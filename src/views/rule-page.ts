@@ -97,6 +97,8 @@ export interface EvaluatorView {
   examplesHref: string | null;
   /** The example is too large to inline in the page: the evaluator loads it from `examplesHref`. */
   external: boolean;
+  /** The build gave up on the example (it took too long): the browser makes it when the evaluator starts. */
+  synthesise: boolean;
   /** Size of the example text, for the no-JavaScript note when it is served apart. */
   exampleBytes: number;
   /** A near miss exists (in the examples JSON). */
@@ -129,7 +131,11 @@ export interface RulePageView {
   exclusions: RowView[];
   indicators: RowView[];
   scope: RowView[];
-  body: { html: SafeHtml; file: string } | null;
+  /**
+   * The rule body (raw TOML), highlighted; for a large body only its first lines (`preview`),
+   * the whole text being served apart (`rawHref`) and linked.
+   */
+  body: { html: SafeHtml; file: string; preview: { shownBytes: number; totalBytes: number; rawHref: string; sourceHref: string | null } | null } | null;
   noteHtml: SafeHtml | null;
   setupHtml: SafeHtml | null;
   references: { text: string; href: string | null }[];
@@ -383,7 +389,7 @@ function queryShape(p: PrintedRule): EvaluatorView['shape'] {
 /** Example texts larger than this (all editors together) are served apart from the page. */
 export const MAX_INLINE_EXAMPLE = 12_000;
 
-function evaluatorView(model: SiteModel, p: PrintedRule, examples: SynthesisResult | undefined): EvaluatorView | null {
+function evaluatorView(model: SiteModel, p: PrintedRule, examples: SynthesisResult | undefined, deferred = false): EvaluatorView | null {
   const rule = p.rule;
   if (p.printed === null || rule.language === null) return null;
   const ex: RuleExamples | undefined = examples?.ok ? examples.examples : undefined;
@@ -391,7 +397,10 @@ function evaluatorView(model: SiteModel, p: PrintedRule, examples: SynthesisResu
   const history = rule.type === 'new_terms' ? pretty(ex?.example.history) : null;
   const indicators = rule.type === 'threat_match' ? pretty(ex?.example.indicators) : null;
   const bytes = events.length + (history?.length ?? 0) + (indicators?.length ?? 0);
+  const synthesise = deferred && ex === undefined;
+  // Served apart (large), or made in the browser: the editors start empty and the evaluator fills them.
   const external = ex !== undefined && bytes > MAX_INLINE_EXAMPLE;
+  const apart = external || synthesise;
   return {
     language: rule.language,
     languageLabel: languageLabel(rule.language),
@@ -399,15 +408,23 @@ function evaluatorView(model: SiteModel, p: PrintedRule, examples: SynthesisResu
     printed: p.printed,
     shape: queryShape(p),
     now: model.now,
-    events: external ? '' : events,
-    history: history === null ? null : external ? '' : history,
-    indicators: indicators === null ? null : external ? '' : indicators,
+    events: apart ? '' : events,
+    history: history === null ? null : apart ? '' : history,
+    indicators: indicators === null ? null : apart ? '' : indicators,
     examplesHref: ex ? model.urls.apiExamples(rule.id) : null,
     external,
+    synthesise,
     exampleBytes: bytes,
     nearMiss: ex?.nearMiss != null,
     nearMissNote: ex?.nearMiss ? ex.nearMissNote : null,
-    note: examples === undefined ? 'No example was synthesised for this build.' : examples.ok ? null : examples.reason,
+    note:
+      deferred && ex === undefined
+        ? 'making one needs more work than the site build spends on one rule; the evaluator makes it in your browser when it starts (it may take a few seconds)'
+        : examples === undefined
+          ? 'No example was synthesised for this build.'
+          : examples.ok
+            ? null
+            : examples.reason,
   };
 }
 
@@ -422,6 +439,59 @@ export const MAX_REPEATED_QUERY = 4000;
 export const MAX_PREDICATE_TEXT = 160;
 /** Query and rule texts longer than this are shown without token colours (marks stay). */
 export const MAX_COLOURED_TEXT = 8000;
+/** Rule bodies longer than this (UTF-16 units) are shown as a preview of `BODY_PREVIEW` units, cut at a line end. */
+export const MAX_INLINE_BODY = 16_000;
+export const BODY_PREVIEW = 4_000;
+
+/** The first lines of `text` within `max` units (at least the first line, cut at `max`). */
+export function previewLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf('\n', max);
+  return cut > 0 ? text.slice(0, cut + 1) : text.slice(0, max);
+}
+
+/** Bytes of `s` in UTF-8. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/**
+ * A query that does not parse, as the page shows it: coloured when short, plain when long, and
+ * only its beginning when longer than a rule body is inlined (a 10 MB query made a page no
+ * browser opened; the rule body section links the whole file).
+ */
+function unparsedQueryHtml(language: QueryLanguage, query: string): SafeHtml {
+  if (query.length <= MAX_COLOURED_TEXT) return highlight(language, query);
+  return renderHighlighted(query.length <= MAX_INLINE_BODY ? query : `${previewLines(query, BODY_PREVIEW)}…`, []);
+}
+
+function bodyView(model: SiteModel, rule: CatalogRule): RulePageView['body'] {
+  const raw = rule.rawToml;
+  if (raw === null) return null;
+  const file = rule.files[0] ?? '';
+  if (raw.length <= MAX_INLINE_BODY) return { html: raw.length > MAX_COLOURED_TEXT ? renderHighlighted(raw, []) : highlight('toml', raw), file, preview: null };
+  const shown = previewLines(raw, BODY_PREVIEW);
+  return {
+    html: highlight('toml', shown),
+    file,
+    preview: {
+      shownBytes: utf8Length(shown),
+      totalBytes: utf8Length(raw),
+      rawHref: model.urls.apiRuleToml(rule.id),
+      sourceHref: rule.files[0] ? (sourceUrl(model, rule.files[0])?.href ?? null) : null,
+    },
+  };
+}
 
 export interface RulePageInput {
   /** The printed form (from `printRule`), computed once per rule. */
@@ -429,6 +499,10 @@ export interface RulePageInput {
   examples?: SynthesisResult;
   /** Markdown renderer (default `renderMarkdown`; the build passes a cached one). */
   markdown?: (md: string) => SafeHtml;
+  /** The build gave up on this rule's example (too slow): the browser makes it. */
+  examplesDeferred?: boolean;
+  /** Markdown → plain text (default `markdownText`; the build passes a cached one). */
+  markdownText?: (md: string) => string;
 }
 
 export function rulePage(model: SiteModel, rule: CatalogRule, input: RulePageInput = {}): RulePageView {
@@ -498,10 +572,10 @@ export function rulePage(model: SiteModel, rule: CatalogRule, input: RulePageInp
       : printed !== null
         ? { language: languageLabel(rule.language), html: printed.length > MAX_COLOURED_TEXT ? renderHighlighted(printed, [], predicateMarks(stages, 'query')) : highlight(rule.language, printed, predicateMarks(stages, 'query')), parseError: null }
         : rule.query !== null
-          ? { language: languageLabel(rule.language), html: highlight(rule.language, rule.query), parseError: p.parseError }
+          ? { language: languageLabel(rule.language), html: unparsedQueryHtml(rule.language, rule.query), parseError: p.parseError }
           : null;
 
-  const descriptionText = markdownText(rule.description);
+  const descriptionText = (input.markdownText ?? markdownText)(rule.description);
   const meta = pageMeta(model, u.rule(rule.id), rule.name, clip(descriptionText || `${typeLabel(rule.type)} detection rule.`, 200), [
     { label: 'Detection rules', href: u.browse() },
     { label: sourceLabel(rule.source), href: null },
@@ -550,7 +624,7 @@ export function rulePage(model: SiteModel, rule: CatalogRule, input: RulePageInp
     exclusions: rows(model, rule.analysis.exclusions),
     indicators: rows(model, rule.analysis.indicators),
     scope: rows(model, rule.analysis.scope),
-    body: rule.rawToml !== null ? { html: rule.rawToml.length > MAX_COLOURED_TEXT ? renderHighlighted(rule.rawToml, []) : highlight('toml', rule.rawToml), file: rule.files[0] ?? '' } : null,
+    body: bodyView(model, rule),
     noteHtml: rule.note ? md(rule.note) : null,
     setupHtml: rule.setup ? md(rule.setup) : null,
     references: rule.references.map((r) => ({ text: r, href: isHttp(r) ? r.trim() : null })),
@@ -563,7 +637,7 @@ export function rulePage(model: SiteModel, rule: CatalogRule, input: RulePageInp
     integrations,
     files: rule.files.map((f) => ({ path: f, href: sourceUrl(model, f)?.href ?? null })),
     diagnostics: diags,
-    evaluator: evaluatorView(model, p, input.examples),
+    evaluator: evaluatorView(model, p, input.examples, input.examplesDeferred === true),
     apiHref: u.apiRule(rule.id),
     item,
   };

@@ -139,6 +139,14 @@ export class Urls {
   apiRule(id: string): string {
     return this.path(`api/rules/${segment(id)}.json`);
   }
+  /** The rule's body as written (TOML), for rules whose page shows only a preview of it. */
+  apiRuleToml(id: string): string {
+    return this.path(`api/rules/${segment(id)}.toml`);
+  }
+  /** The browse page's facet values per rule (its filters load them). */
+  apiBrowse(): string {
+    return this.path('api/browse.json');
+  }
   apiExamples(id: string): string {
     return this.path(`api/examples/${segment(id)}.json`);
   }

@@ -2,9 +2,17 @@
  * <rx-browse>: client-side filters over the server-rendered rule table. Within a facet, checked
  * values are ORed; facets are ANDed. Each value's count is the number of rules it would show
  * given the other facets' selections (live counts). The selection is mirrored in the URL query
- * (`?type=eql&severity=high`), so filtered views can be linked.
+ * (`?type=eql&severity=high`), so filtered views can be linked. The rows' facet values come from
+ * the browse JSON (`data-facets`, rows in table order), fetched when the element connects; the
+ * filters show once it is in.
  */
 import { FACET_KEYS, type FacetKey } from '../../views/facet-keys';
+
+interface FacetsJson {
+  keys: FacetKey[];
+  values: Record<FacetKey, string[]>;
+  rows: [string, string, ...number[][]][];
+}
 
 interface Row {
   el: HTMLTableRowElement;
@@ -20,14 +28,34 @@ class RxBrowse extends HTMLElement {
   private reference = 0;
 
   connectedCallback(): void {
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
     const form = this.querySelector('form[data-role="filters"]');
-    if (!(form instanceof HTMLFormElement)) return;
+    if (!(form instanceof HTMLFormElement) || !this.dataset.facets) return;
     this.form = form;
     this.reference = Date.parse(`${this.dataset.reference ?? ''}T00:00:00Z`);
-    this.rows = [...this.querySelectorAll<HTMLTableRowElement>('tbody tr')].map((el) => {
+    let data: FacetsJson;
+    try {
+      const res = await fetch(this.dataset.facets);
+      if (!res.ok) return;
+      data = (await res.json()) as FacetsJson;
+    } catch {
+      // No filters: the table stays whole.
+      return;
+    }
+    const els = [...this.querySelectorAll<HTMLTableRowElement>('tbody tr')];
+    if (els.length !== data.rows.length) return;
+    this.rows = els.map((el, i) => {
+      const row = data.rows[i] as FacetsJson['rows'][number];
       const values = {} as Record<FacetKey, string[]>;
-      for (const k of FACET_KEYS) values[k] = (el.dataset[k] ?? '').split('|').filter((v) => v !== '');
-      return { el, values, updated: Date.parse(`${el.dataset.updated ?? ''}T00:00:00Z`) };
+      for (const k of FACET_KEYS) {
+        const at = data.keys.indexOf(k);
+        const idx = (at >= 0 ? row[2 + at] : undefined) as number[] | undefined;
+        values[k] = (idx ?? []).map((n) => data.values[k]?.[n] ?? '').filter((v) => v !== '');
+      }
+      return { el, values, updated: Date.parse(`${row[1]}T00:00:00Z`) };
     });
     const params = new URLSearchParams(window.location.search);
     for (const k of FACET_KEYS) {

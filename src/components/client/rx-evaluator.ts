@@ -5,7 +5,7 @@
  */
 import type { EvalSession } from './evaluator-run';
 
-type Input = { events?: unknown[]; history?: unknown[]; indicators?: unknown[] };
+type Input = { events?: readonly unknown[]; history?: readonly unknown[]; indicators?: readonly unknown[] };
 interface ExamplesJson {
   example: Input;
   nearMiss: Input | null;
@@ -51,6 +51,20 @@ class RxEvaluator extends HTMLElement {
   }
 
   private fetchExamples(): Promise<ExamplesJson> {
+    if (this.dataset.synthesise === 'yes') {
+      // The build gave up on this example: make it here (a separate chunk, loaded only for such rules).
+      const loading = this.el('loading');
+      if (loading && !this.examples) loading.textContent = 'Making an example in your browser…';
+      this.examples ??= new Promise((ok) => setTimeout(ok, 20))
+        .then(() => import('./synthesise-run'))
+        .then((m) => {
+          const r = m.synthesise(this);
+          if ('error' in r) throw new Error(r.error);
+          if (loading) loading.textContent = '';
+          return r as ExamplesJson;
+        });
+      return this.examples;
+    }
     this.examples ??= fetch(this.dataset.examples ?? '').then((r) => {
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       return r.json() as Promise<ExamplesJson>;
@@ -67,7 +81,7 @@ class RxEvaluator extends HTMLElement {
 
   /** Puts the example (or the near miss) in the editors, then evaluates. */
   private async load(which: 'example' | 'nearMiss'): Promise<void> {
-    const inline = this.dataset.external !== 'yes';
+    const inline = this.dataset.external !== 'yes' && this.dataset.synthesise !== 'yes';
     if (which === 'example' && inline) {
       this.querySelectorAll('textarea').forEach((t) => (t.value = t.defaultValue));
     } else {
@@ -87,7 +101,7 @@ class RxEvaluator extends HTMLElement {
   /** First use: load a large example into the empty editor, then evaluate. */
   private async first(): Promise<void> {
     const events = this.el<HTMLTextAreaElement>('events');
-    if (this.dataset.external === 'yes' && events && events.value.trim() === '') await this.load('example');
+    if ((this.dataset.external === 'yes' || this.dataset.synthesise === 'yes') && events && events.value.trim() === '') await this.load('example');
     else await this.run();
   }
 

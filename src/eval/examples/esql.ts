@@ -29,6 +29,7 @@ import { andF, AtomFactory, conjuncts, FALSE_F, notF, orF, TRUE_F, type Formula,
 import { KqlLowering, LuceneLowering } from './lower';
 import { FieldSolver, searchFormula, type Solution } from './solve';
 import { sampleMatch } from './regex-sample';
+import { EVAL_COST, ESQL_REPEAT_WORK, spend, workUsed } from './work';
 import { compileGrok } from '../esql/patterns';
 import { ecsType } from '../ecs';
 import type { SynthesisResult } from './index';
@@ -616,7 +617,10 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
     if (tsField !== '@timestamp') setPath(out, '@timestamp', new Date(t0 + i * 100).toISOString());
     return out;
   };
-  const passesRows = (d: Record<string, unknown>): boolean => prefixQuery.run([stamp(d, 0)]).matches.length > 0;
+  const passesRows = (d: Record<string, unknown>): boolean => {
+    spend(EVAL_COST * 2);
+    return prefixQuery.run([stamp(d, 0)]).matches.length > 0;
+  };
   const f = rowFormula(ctx, ast);
   const needs = aggregateNeeds(ast);
   let doc: Record<string, unknown> | null = null;
@@ -633,7 +637,10 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
   );
   if (!sol || !doc) return { ok: false, reason: 'no event passes the conditions before STATS' };
   const base: Record<string, unknown> = doc;
-  const fired = (input: RuleInput): boolean => evaluateCompiledRule(c, input).fired;
+  const fired = (input: RuleInput): boolean => {
+    spend(EVAL_COST * (1 + input.events.length));
+    return evaluateCompiledRule(c, input).fired;
+  };
   // Event kinds: the base event, and events meeting the aggregates' own conditions, all in the
   // base event's groups (same BY values). Then repeat them, varying the distinct-count fields.
   const vary = needs.vary;
@@ -656,7 +663,8 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
   const used = new Map<string, unknown[]>(vary.map((v) => [v, pools.map((p) => p.sol.assign.get(v)).filter((x) => x !== ABSENT && x !== undefined)]));
   let example: RuleInput | null = null;
   const usedBranches = new Set<string>(pools.map((p) => p.sol.literals.map((l) => `${l.neg ? '-' : '+'}${l.atom.id}`).sort().join(',')));
-  const deadline = Date.now() + 4000;
+  // Repeating events stops after a share of the work budget (a count, so the outcome is the same on any machine).
+  const stopAt = workUsed() + ESQL_REPEAT_WORK;
   for (const n of COUNTS) {
     if (n < docs.length) continue;
     while (docs.length < n) {
@@ -719,7 +727,7 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
         const cap = needs.varyCap.get(v);
         if (cap === undefined || list.length < cap) list.push(assign.get(v));
       }
-      if (Date.now() > deadline) break;
+      if (workUsed() > stopAt) break;
     }
     if (docs.length < n) break;
     const input: RuleInput = { events: docs.slice(0, n).map(stamp) };
@@ -727,7 +735,7 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
       example = input;
       break;
     }
-    if (Date.now() > deadline) break;
+    if (workUsed() > stopAt) break;
   }
   if (!example) return { ok: false, reason: 'no number of repeated events makes the query return a row', partial: { example: { events: docs.map(stamp) } } };
   const count = example.events.length;

@@ -22,6 +22,7 @@ import { ABSENT, buildDoc, setPath, type Assigned } from './build';
 import { andF, AtomFactory, conjuncts, notF, type Formula, type Literal } from './formula';
 import { searchFormula, type Solution } from './solve';
 import { esqlExamples } from './esql';
+import { EVAL_COST, SYNTHESIS_WORK_BUDGET, spend, withWorkBudget, WorkBudgetExceeded } from './work';
 
 export interface RuleExamples {
   /** An input the rule fires on. */
@@ -33,13 +34,18 @@ export interface RuleExamples {
   notes: string[];
 }
 
-export type SynthesisResult = { ok: true; examples: RuleExamples } | { ok: false; reason: string; partial?: Partial<RuleExamples> };
+export type SynthesisResult =
+  | { ok: true; examples: RuleExamples }
+  /** `overBudget`: synthesis gave up at its work budget (the site lets the browser make it). */
+  | { ok: false; reason: string; partial?: Partial<RuleExamples>; overBudget?: true };
 
 export interface SynthesisOptions {
   /** Reference time (epoch ms); default: now. Example timestamps are just before it. */
   now?: number;
   /** Search budget per formula. */
   budget?: number;
+  /** Work units the whole synthesis may spend (default `SYNTHESIS_WORK_BUDGET`; see work.ts). */
+  workBudget?: number;
 }
 
 interface Ctx {
@@ -52,11 +58,13 @@ interface Ctx {
 }
 
 function fired(c: CompiledRule, input: RuleInput): boolean {
+  spend(EVAL_COST * (1 + input.events.length + (input.history?.length ?? 0) + (input.indicators?.length ?? 0)));
   const r = evaluateCompiledRule(c, input);
   return r.fired;
 }
 
 function queryMatches(c: CompiledRule, events: readonly unknown[]): boolean {
+  spend(EVAL_COST * (1 + events.length));
   const r = baseRun(c, events);
   return r !== null && r.matches.length > 0;
 }
@@ -516,8 +524,25 @@ function differentValue(v: unknown): Assigned {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Synthesises an example input and a near miss for a rule (ES|QL rules: see esql.ts). */
+/**
+ * Synthesises an example input and a near miss for a rule (ES|QL rules: see esql.ts). Past its
+ * work budget (a count, not a clock: the outcome depends only on the rule) it gives up with
+ * `overBudget`.
+ */
 export function synthesizeExamples(rule: Rule, opts: SynthesisOptions = {}): SynthesisResult {
+  const limit = opts.workBudget ?? SYNTHESIS_WORK_BUDGET;
+  try {
+    return withWorkBudget(limit, () => synthesize(rule, opts));
+  } catch (e) {
+    if (e instanceof WorkBudgetExceeded) return { ok: false, reason: `${OVER_BUDGET_REASON} (${e.limit} work units)`, overBudget: true };
+    throw e;
+  }
+}
+
+/** The reason of a synthesis that gave up at its work budget. */
+export const OVER_BUDGET_REASON = 'making an example needs more work than the synthesis budget allows';
+
+function synthesize(rule: Rule, opts: SynthesisOptions): SynthesisResult {
   if (rule.type === 'machine_learning') return { ok: false, reason: `machine learning rules are not evaluable (jobs: ${rule.machineLearning.jobIds.join(', ')})` };
   const now = opts.now ?? Date.now();
   const c = compileRule(rule, { now });

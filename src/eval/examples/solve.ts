@@ -18,6 +18,7 @@ import { Lang, type Re } from '../automaton';
 import { ABSENT, buildDoc, type Assigned } from './build';
 import type { Atom, Domain, Formula, Literal } from './formula';
 import { staticFamily } from '../search';
+import { AUTOMATON_STEPS_PER_UNIT, spend, WorkBudgetExceeded } from './work';
 
 export interface SolveOptions {
   /** Budget of search steps. */
@@ -111,6 +112,7 @@ export class FieldSolver {
   }
 
   private ok(lits: readonly Literal[], v: Assigned, field: string): boolean {
+    spend(1 + lits.length);
     const avoid = this.avoid.get(field);
     if (avoid && v !== ABSENT) {
       const vs = Array.isArray(v) ? v : [v];
@@ -234,22 +236,57 @@ export class FieldSolver {
         parts.push(l.neg ? L.not(re) : re);
         if (!l.neg) langs++;
       }
+      // The values to avoid as one negated union (a trie of literals): one conjunct instead of
+      // one per value, so each derivative costs the same however many values there are (a
+      // cardinality of 100 distinct values made the search quadratic and its states wide).
       const avoid = this.avoid.get(field);
-      if (avoid) for (const a of avoid) if (typeof a === 'string') parts.push(L.not(L.literal(a)));
+      const avoided = (avoid ?? []).filter((a): a is string => typeof a === 'string');
+      if (avoided.length > 0) parts.push(L.not(trie(L, avoided.map((a) => Array.from(a, (c) => c.codePointAt(0) as number)))));
       if (langs === 0) {
         // No positive language: prefer a readable value avoiding the negatives.
         const base = L.catAll([L.literal('example-'), L.star(L.set([97, 122]))]);
         parts.push(base);
       }
-      const s = L.shortestString(L.andList(parts));
+      let s: string | null;
+      const work = { n: 0 };
+      try {
+        s = L.shortestString(L.andList(parts), undefined, work);
+      } finally {
+        // The automaton's work: derivatives taken (weighted by width) and expressions built,
+        // AUTOMATON_STEPS_PER_UNIT to a unit (a derivative is far cheaper than a search step).
+        spend(Math.ceil((work.n + L.size) / AUTOMATON_STEPS_PER_UNIT));
+      }
       if (s === null) return undefined;
       if (this.ok(lits, s, field)) return s;
       // The shortest string may be empty or unreadable; try a padded variant.
       return undefined;
-    } catch {
+    } catch (e) {
+      if (e instanceof WorkBudgetExceeded) throw e;
       return undefined;
     }
   }
+}
+
+/**
+ * The union of literal strings (code points) as a trie: shared prefixes once, so a derivative
+ * by a character touches one branch per distinct next character, not every string.
+ */
+function trie(L: Lang, words: readonly (readonly number[])[]): Re {
+  const byFirst = new Map<number, number[][]>();
+  let eps = false;
+  for (const w of words) {
+    const c = w[0];
+    if (c === undefined) {
+      eps = true;
+      continue;
+    }
+    const list = byFirst.get(c);
+    if (list) list.push(w.slice(1));
+    else byFirst.set(c, [w.slice(1)]);
+  }
+  const branches: Re[] = [...byFirst].map(([c, tails]) => L.cat(L.char(c), trie(L, tails)));
+  if (eps) branches.push(L.eps);
+  return L.altList(branches);
 }
 
 function coerce(v: unknown, domain: Domain): unknown {
@@ -277,6 +314,7 @@ export function searchFormula(
 
   const step = (stack: Formula[]): boolean => {
     if (--budget < 0) return false;
+    spend(1);
     if (stack.length === 0) return complete();
     const rest = stack.slice(0, -1);
     const top = stack[stack.length - 1] as Formula;

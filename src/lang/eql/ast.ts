@@ -355,11 +355,13 @@ export type EqlBuilders = typeof builders;
 
 function flatten(kind: 'And' | 'Or', head: Expr, tail: Expr[]): Expr[] {
   const out: Expr[] = [];
-  const push = (e: Expr): void => {
-    if (e.kind === kind) for (const o of e.operands) out.push(o);
-    else out.push(e);
-  };
-  push(head);
-  for (const e of tail) push(e);
+  pushFlat(out, kind, head);
+  for (const e of tail) pushFlat(out, kind, e);
   return out;
+}
+
+/** Appends `e`, or its operands when it is itself a `kind` node (no closure per call: this runs for every and/or). */
+function pushFlat(out: Expr[], kind: 'And' | 'Or', e: Expr): void {
+  if (e.kind === kind) for (const o of e.operands) out.push(o);
+  else out.push(e);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,7 +62,7 @@ describe('ruledex catalog', () => {
   it('prints help', async () => {
     const r = await ruledex('catalog', '--help');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('usage: ruledex catalog [--source DIR ...] [--json FILE] [--label NAME]');
+    expect(r.stdout).toContain('usage: ruledex catalog [--config FILE] [--source DIR ...] [--json FILE] [--label NAME] [--cache-dir DIR]');
   });
 });
 
@@ -98,4 +98,62 @@ describe('formatSummary', () => {
       ].join('\n'),
     );
   });
+});
+
+describe('ruledex catalog and build with a config', () => {
+  const dir = join(tmp, 'configured');
+  const cacheDir = join(dir, 'cache');
+  const past = new Date(Date.now() - 60_000);
+  const put = (rel: string, from: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    cpSync(join(projectRoot, from), join(dir, rel));
+    utimesSync(join(dir, rel), past, past);
+  };
+  put('team/a.toml', 'content/rules/windows/execution_powershell_encoded_command.toml');
+  put('team/b.toml', 'content/rules/linux/persistence_shell_spawned_by_web_server.toml');
+  put('team/ignored.md', 'content/docs/unusual-dns-query-volume-to-one-domain.md');
+  put('docs/page.md', 'content/docs/unusual-dns-query-volume-to-one-domain.md');
+  const config = join(dir, 'ruledex.config.json');
+  writeFileSync(config, JSON.stringify({ sources: [{ label: 'Team', kind: 'toml', path: 'team' }, { label: 'Docs', kind: 'markdown', path: 'docs' }], base: '/rules/' }, null, 2));
+
+  it('reads the sources of the config by kind, with their labels, through the cache', async () => {
+    const first = await ruledex('catalog', '--config', config, '--cache-dir', cacheDir, '--json', join(dir, 'c1.json'), '--quiet');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`^3 rules from 2 TOML and 1 markdown files in ${join(dir, 'team')}, ${join(dir, 'docs')}\n`));
+    expect(first.stdout).toContain(`  cache:        3 of 3 files decoded, 3 of 3 rules analysed (0 files unopened; `);
+    const json = JSON.parse(readFileSync(join(dir, 'c1.json'), 'utf8')) as { rules: { id: string; source: string }[] };
+    expect(json.rules.map((r) => [r.id, r.source])).toEqual([
+      ['9655c95e-1e73-4bae-9a9a-0d49db8249dd', 'Team'],
+      ['c5cb9a9c-7295-4bd3-8a7a-8508d7323a84', 'Team'],
+      ['md-unusual-dns-query-volume-to-one-domain', 'Docs'],
+    ]);
+    const second = await ruledex('catalog', '--config', config, '--cache-dir', cacheDir, '--json', join(dir, 'c2.json'), '--quiet');
+    expect(second.stdout).toContain(`  cache:        0 of 3 files decoded, 0 of 3 rules analysed (3 files unopened; 0 of 32 cache shards written in ${cacheDir})`);
+    expect(readFileSync(join(dir, 'c2.json'), 'utf8')).toBe(readFileSync(join(dir, 'c1.json'), 'utf8'));
+    const flags = await ruledex('catalog', '--config', config, '--source', join(dir, 'team'), '--label', 'mine', '--no-cache', '--json', '-', '--quiet');
+    expect((JSON.parse(flags.stdout) as { rules: { source: string }[] }).rules.map((r) => r.source)).toEqual(['mine', 'mine', 'mine']);
+    expect(flags.stderr).toContain('  cache:        3 of 3 files decoded, 3 of 3 rules analysed (0 files unopened; no cache)');
+  }, 120_000);
+
+  it('an unusable config exits 2 naming the file, line, key path and what was expected', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{\n  "sources": [\n    { "label": "Team", "kind": "folder", "path": "team" }\n  ],\n  "site": "example.org"\n}\n');
+    const r = await ruledex('catalog', '--config', bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `ruledex catalog: unusable config ${bad}:\n  ${bad}:3:24: error [config-invalid] sources[0].kind: expected one of "detection-rules", "toml", "markdown", got the string "folder"\n  ${bad}:5:3: error [config-invalid] site: expected an absolute http(s) URL, got the string "example.org"\n`,
+    );
+    const missing = await ruledex('build', '--config', join(dir, 'nope.json'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`ruledex build: unusable config ${join(dir, 'nope.json')}:\n  ${join(dir, 'nope.json')}: error [config-unreadable] config file not found\n`);
+  });
+
+  it('ruledex build takes its sources from the config', async () => {
+    const out = join(dir, 'dist');
+    const r = await ruledex('build', '--config', config, '--cache-dir', cacheDir, '--out', out, '--catalog-only', '--quiet');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('  cache:        0 of 3 files decoded, 0 of 3 rules analysed (3 files unopened; ');
+    const json = JSON.parse(readFileSync(join(out, 'catalog.json'), 'utf8')) as { rules: { source: string }[] };
+    expect(json.rules.map((x) => x.source)).toEqual(['Team', 'Team', 'Docs']);
+  }, 120_000);
 });

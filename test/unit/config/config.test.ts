@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findConfig, loadConfig, resolveOptions, validateConfig } from '../../../src/config';
+import { findConfig, loadConfig, locateJsonPath, resolveOptions, resolveWithFlags, validateConfig } from '../../../src/config';
 
 const F = 'ruledex.config.json';
 const messages = (v: unknown): string[] => validateConfig(v, F).diagnostics.map((d) => `${d.code}: ${d.message}`);
@@ -70,20 +70,46 @@ describe('resolveOptions', () => {
       base: '/r/',
       site: null,
       cacheDir: 'c',
+      buildCacheDir: 'c',
     });
   });
   it('flags override the config', () => {
     expect(resolveOptions(config, { source: ['a', 'b'], label: 'x', base: '/', site: 'https://s', attack: 'att.json', cacheDir: 'd' })).toEqual({
       sources: [
-        { label: 'x', kind: 'detection-rules', dir: 'a' },
-        { label: 'x', kind: 'detection-rules', dir: 'b' },
+        { label: 'x', kind: 'auto', dir: 'a' },
+        { label: 'x', kind: 'auto', dir: 'b' },
       ],
       attack: 'att.json',
       base: '/',
       site: 'https://s',
-      cacheDir: 'd',
+      // --cache-dir moves the build cache; synced sources stay where the config puts them
+      cacheDir: 'c',
+      buildCacheDir: 'd',
     });
-    expect(resolveOptions(null)).toEqual({ sources: [{ label: 'elastic', kind: 'detection-rules', dir: 'content' }], attack: null, base: '/', site: null, cacheDir: '.ruledex-cache' });
+    expect(resolveOptions(null)).toEqual({ sources: [{ label: 'elastic', kind: 'auto', dir: 'content' }], attack: null, base: '/', site: null, cacheDir: '.ruledex-cache', buildCacheDir: null });
+  });
+  it('resolveWithFlags: config paths are relative to the config file, flag paths to the working directory', () => {
+    const file = '/proj/conf/ruledex.config.json';
+    expect(resolveWithFlags(config, file, {})).toEqual({
+      sources: [
+        { label: 'Elastic', kind: 'detection-rules', dir: '/proj/conf/c/sources/elastic', upstream: { url: 'https://h/x.tar.gz' } },
+        { label: 'Team rules', kind: 'toml', dir: '/proj/conf/team' },
+      ],
+      attack: null,
+      base: '/r/',
+      site: null,
+      cacheDir: '/proj/conf/c',
+      buildCacheDir: '/proj/conf/c',
+    });
+    expect(resolveWithFlags(config, file, { source: ['mine'], attack: 'a.json', cacheDir: 'tmp/cache', base: '/' })).toEqual({
+      sources: [{ label: 'elastic', kind: 'auto', dir: 'mine' }],
+      attack: 'a.json',
+      base: '/',
+      site: null,
+      cacheDir: '/proj/conf/c',
+      buildCacheDir: 'tmp/cache',
+    });
+    expect(resolveWithFlags(null, null, { label: 'x' }).sources).toEqual([{ label: 'x', kind: 'auto', dir: 'content' }]);
   });
 });
 
@@ -98,6 +124,28 @@ describe('loadConfig', () => {
     expect(r.diagnostics.map((d) => [d.code, d.file, d.line, d.column])).toEqual([['config-syntax', f, 3, 3]]);
     expect(r.diagnostics[0]?.message.startsWith('not valid JSON: ')).toBe(true);
     expect(findConfig(dir)).toBe(f);
+  });
+  it('places validation errors at the line and column of the offending key', async () => {
+    const f = join(dir, 'placed.json');
+    writeFileSync(f, '{\n  "sources": [\n    { "label": "A", "kind": "toml", "path": "a" },\n    { "label": "B",\n      "kind": "svn", "path": "b" }\n  ],\n  "colour": 1,\n  "base": "x"\n}\n');
+    const r = await loadConfig(f);
+    expect(r.config).toBeNull();
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`)).toEqual([
+      `${f}:7:3: colour: unknown key (known: sources, attack, base, site, cacheDir)`,
+      `${f}:5:7: sources[1].kind: expected one of "detection-rules", "toml", "markdown", got the string "svn"`,
+      `${f}:8:3: base: expected a base path starting with '/', got the string "x"`,
+    ]);
+    expect([...locateJsonPath('{"a": [1, {"b": "x\\"y"}], "c": {}}').entries()]).toEqual([['a', 1], ['a[0]', 7], ['a[1]', 10], ['a[1].b', 11], ['c', 26]]);
+  });
+  it('loads typed .ts configs (defineConfig)', async () => {
+    const f = join(dir, 'ruledex.config.ts');
+    writeFileSync(f, `import { defineConfig } from ${JSON.stringify(join(process.cwd(), 'src/config'))};\nexport default defineConfig({ sources: [{ label: 'T', kind: 'toml', path: 'rules' }], base: '/t/' });\n`);
+    expect(await loadConfig(f)).toEqual({ config: { sources: [{ label: 'T', kind: 'toml', path: 'rules' }], base: '/t/' }, diagnostics: [] });
+    const bad = join(dir, 'bad.config.ts');
+    writeFileSync(bad, 'export default { sources: [{ label: "T", kind: "tomll", path: "rules" }] };\n');
+    expect((await loadConfig(bad)).diagnostics.map((d) => d.message)).toEqual(['sources[0].kind: expected one of "detection-rules", "toml", "markdown", got the string "tomll"']);
+    rmSync(f);
+    rmSync(bad);
   });
   it('loads .mjs configs and missing files', async () => {
     const f = join(dir, 'ruledex.config.mjs');

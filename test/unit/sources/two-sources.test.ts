@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,7 +7,7 @@ import { buildCatalog, type Catalog } from '../../../src/catalog/build';
 import { run as sync } from '../../../src/cli/commands/sync';
 import { loadConfig, resolveAgainst, resolveOptions } from '../../../src/config';
 import { buildFromSources } from '../../../src/sources/build';
-import { CACHE_FILE } from '../../../src/sources/cache-store';
+import { SHARDS, storeDir } from '../../../src/sources/cache-store';
 import { loadLabelledSources } from '../../../src/sources/load';
 import { closedPort, serve, targz, type Served } from './tar-helpers';
 import { ruleToml } from './rule-fixtures';
@@ -77,12 +77,23 @@ describe('two labelled sources in one catalog, one synced from a loopback server
   it('builds both sources incrementally through the cache file: touching one rule recomputes only it', async () => {
     const { config: cfg } = await loadConfig(join(dir, 'ruledex.config.json'));
     const opts = resolveAgainst(resolveOptions(cfg), dir);
-    const first = await buildFromSources(opts.sources, { cacheDir: opts.cacheDir });
+    // Files older than the stamps' racy window, so that their stamps are kept from the first build on.
+    const past = new Date(Date.now() - 60_000);
+    for (const f of ['team/rules/t1.toml', 'team/rules/dup.toml', '.cache/sources/elastic/rules/e1.toml', '.cache/sources/elastic/rules/e2.toml']) utimesSync(join(dir, f), past, past);
+    const first = await buildFromSources(opts.sources, { cacheDir: opts.cacheDir, workers: 0 });
     expect(first.stats).toMatchObject({ decoded: 4, analysed: 3, recomputed: ['e-1', 'e-2', 'team-1'] });
-    expect(existsSync(join(dir, '.cache', CACHE_FILE))).toBe(true);
+    const store = storeDir(join(dir, '.cache'), opts.sources);
+    expect(store.startsWith(join(dir, '.cache', 'catalog'))).toBe(true);
+    expect(first.saved?.shards).toBe(SHARDS);
+    // Shards without entries are not written.
+    expect(readdirSync(store).filter((f) => f.endsWith('.v8')).length).toBe(first.saved?.written);
     writeFileSync(join(dir, 'team/rules/t1.toml'), ruleToml('team-1', 'Shared Name', 'process.name:"changed.exe"'));
-    const second = await buildFromSources(opts.sources, { cacheDir: opts.cacheDir });
+    const second = await buildFromSources(opts.sources, { cacheDir: opts.cacheDir, workers: 0 });
     expect(second.stats).toMatchObject({ decoded: 1, decodedFromCache: 3, analysed: 1, analysedFromCache: 2, recomputed: ['team-1'] });
+    // Only the shards holding the changed file's record and the rule's old and new analysis are rewritten.
+    expect(second.saved?.written).toBeGreaterThanOrEqual(1);
+    expect(second.saved?.written).toBeLessThanOrEqual(3);
+    expect(second.skipped).toBe(3);
     const cold = buildCatalog((await loadLabelledSources(opts.sources, { workers: 0 })).result);
     const strip = (c: Catalog): unknown => ({ ...c, timings: null, parsed: c.rules.map((r) => c.parsed.get(r.id)) });
     expect(strip(second.catalog)).toEqual(strip(cold));
@@ -112,7 +123,7 @@ describe('two labelled sources in one catalog, one synced from a loopback server
     expect(await capture(() => sync(['--config', config]))).toEqual({
       status: 2,
       out: '',
-      err: `${config}: error [config-invalid] sources[0].kind: expected one of "detection-rules", "toml", "markdown", got the string "git"\n${config}: error [config-invalid] sources[0]: expected "path" or "upstream" (where the rules are)\n`,
+      err: `${config}:1:32: error [config-invalid] sources[0].kind: expected one of "detection-rules", "toml", "markdown", got the string "git"\n${config}:1:13: error [config-invalid] sources[0]: expected "path" or "upstream" (where the rules are)\n`,
     });
     writeFileSync(config, JSON.stringify({ sources: [{ label: 'Team', kind: 'toml', path: 'team' }] }));
     expect(await capture(() => sync(['--config', config, '--source', 'Nope']))).toEqual({ status: 2, out: '', err: `ruledex sync: no source labelled "Nope" in ${config} (labels: "Team")\n` });

@@ -41,10 +41,13 @@ describe('tokenizers', () => {
 });
 
 describe('rendering', () => {
-  it('escapes every piece of text', () => {
+  it('escapes every piece of text (quotes stay literal in text nodes: they mean nothing there, and queries are full of them)', () => {
     expect(highlight('kuery', 'a:"<script>" and b:&x')).toBe(
-      '<span class="t-fld">a</span><span class="t-op">:</span><span class="t-str">&quot;&lt;script&gt;&quot;</span> <span class="t-kw">and</span> <span class="t-fld">b</span><span class="t-op">:</span><span class="t-val">&amp;x</span>',
+      '<span class="t-fld">a</span><span class="t-op">:</span><span class="t-str">"&lt;script&gt;"</span> <span class="t-kw">and</span> <span class="t-fld">b</span><span class="t-op">:</span><span class="t-val">&amp;x</span>',
     );
+  });
+  it('escapes quotes in attribute values', () => {
+    expect(renderHighlighted('ab', [], [{ start: 0, end: 2, cls: 'p', title: 'say "hi" & <go>' }])).toBe('<span class="p" title="say &quot;hi&quot; &amp; &lt;go&gt;">ab</span>');
   });
   it('wraps marks around tokens, splitting tokens at mark edges', () => {
     const text = 'abc def';

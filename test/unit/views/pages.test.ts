@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { heatOf, matrixPage, navigatorLayers, tacticPage, techniquePage, techniquePageIds } from '../../../src/views/attack-pages';
-import { browsePage } from '../../../src/views/browse';
+import { browseFacetsJson, browsePage, type BrowseFacetsJson } from '../../../src/views/browse';
+import { browseRowsHtml } from '../../../src/views/fragments';
 import { atomFeed, changes, deprecatedPage } from '../../../src/views/changes';
 import { fieldPage, fieldsIndexPage } from '../../../src/views/field-pages';
 import { homePage } from '../../../src/views/home';
@@ -138,6 +139,16 @@ describe('browse, changes, deprecated, sitemap', () => {
     expect(f.tactic).toEqual(['TA0002=3', 'TA0003=3', 'TA0005=2', 'TA0006=2', 'TA0007=2', 'TA0008=1', 'TA0011=4', 'TA0010=1']);
     const row = v.rows.find((r) => r.item.id === IDS.osascriptSequence);
     expect(row?.data).toEqual({ type: 'eql', language: 'eql', severity: 'medium', os: 'macOS', integration: 'endpoint|Elastic Defend', tactic: 'TA0002|TA0011', maturity: 'production', bb: 'no' });
+    // The filters' data is a compact JSON (rows in table order), not attributes of every row.
+    expect(v.facetsHref).toBe('/catalog/api/browse.json');
+    expect(browseRowsHtml(v.rows)).not.toContain('data-');
+    const json = JSON.parse(browseFacetsJson(v)) as BrowseFacetsJson;
+    expect(json.keys).toEqual(['type', 'language', 'severity', 'os', 'integration', 'tactic', 'maturity', 'bb']);
+    expect(json.rows.map((r) => r[0])).toEqual(v.rows.map((r) => r.item.id));
+    const at = v.rows.findIndex((r) => r.item.id === IDS.osascriptSequence);
+    const j = json.rows[at] as BrowseFacetsJson['rows'][number];
+    const decoded = json.keys.map((k, i) => (j[2 + i] as number[]).map((n) => json.values[k][n]).join('|'));
+    expect([j[1], ...decoded]).toEqual([row?.updated, 'eql', 'eql', 'medium', 'macOS', 'endpoint|Elastic Defend', 'TA0002|TA0011', 'production', 'no']);
   });
 
   it('changes newest first; the Atom feed has absolute links', () => {

@@ -3,7 +3,8 @@ import { evaluateRule } from '../../../src/eval/rules';
 import { parseEventsText } from '../../../src/eval/limits';
 import { synthesizeExamples } from '../../../src/eval/examples/index';
 import type { Rule } from '../../../src/model/rule';
-import { rulePage } from '../../../src/views/rule-page';
+import { BODY_PREVIEW, MAX_INLINE_BODY, previewLines, rulePage, utf8Length } from '../../../src/views/rule-page';
+import { MAX_ROW_VALUES, MAX_TABLE_ROWS, MAX_TABLE_VALUES, MIN_ROW_VALUES, rowsTableHtml } from '../../../src/views/fragments';
 import { exampleModel, IDS } from './fixture';
 
 const model = await exampleModel();
@@ -186,5 +187,57 @@ describe('other kinds of rule', () => {
     // The script line is an HTML block: the script goes, the rest of its line stays as text.
     expect(v.noteHtml).toBe('<h4>Triage</h4>\n[x](javascript:alert(1))');
     expect(v.descriptionHtml).toBe('<p>A  rule</p>');
+  });
+});
+
+describe('huge rules: bounded previews, the full data linked', () => {
+  it('a rule body over MAX_INLINE_BODY shows its first lines and links the raw TOML', () => {
+    const r = rule(IDS.osascriptSequence);
+    const raw = `${r.rawToml}\n${Array.from({ length: 2000 }, (_, i) => `# filler line ${i}`).join('\n')}\n`;
+    expect(raw.length).toBeGreaterThan(MAX_INLINE_BODY);
+    const v = rulePage(model, { ...r, rawToml: raw });
+    const text = (v.body?.html ?? '').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(raw.startsWith(text)).toBe(true);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(BODY_PREVIEW);
+    expect(v.body?.preview).toEqual({ shownBytes: utf8Length(text), totalBytes: utf8Length(raw), rawHref: '/catalog/api/rules/dda66a87-5a09-42cd-a0e1-f755ece2bbf2.toml', sourceHref: null });
+    // A normal body is whole, with no preview.
+    expect(rulePage(model, r).body?.preview).toBe(null);
+  });
+
+  it('previewLines cuts at a line end within the limit, else at the limit', () => {
+    expect(previewLines('ab\ncd\nef', 6)).toBe('ab\ncd\n');
+    expect(previewLines('abcdefgh', 3)).toBe('abc');
+    expect(previewLines('short', 10)).toBe('short');
+    expect([utf8Length('aé€😀'), utf8Length('')]).toEqual([1 + 2 + 3 + 4, 0]);
+  });
+
+  it('an indicator row with thousands of values shows MAX_ROW_VALUES of them, counts the rest and links the rule JSON', () => {
+    const values = Array.from({ length: 2609 }, (_, i) => ({ value: `lib${i}.dll`, corpus: i % 100 === 0 ? 3 : 1 }));
+    const row = { field: 'dll.name', fieldHref: '/catalog/fields/dll.name/', kind: 'in', values, caseInsensitive: true };
+    const html = rowsTableHtml([row], 'Indicators', 'Values', { href: '/catalog/api/rules/x.json' });
+    expect((html.match(/<span>lib\d+\.dll/g) ?? []).length).toBe(MAX_ROW_VALUES);
+    expect(html).toContain('<span>lib39.dll</span></p>');
+    expect(html).not.toContain('lib40.dll');
+    expect(html).toContain('… and 2,569 more (2,609 values in all, 27 of them also in other rules): every value is in the query above and in <a href="/catalog/api/rules/x.json">this rule as JSON</a>.');
+    // Later rows share a table budget, down to MIN_ROW_VALUES each.
+    const many = Array.from({ length: 8 }, (_, i) => ({ ...row, field: `f${i}` }));
+    const counts = [...rowsTableHtml(many, 'Indicators', 'Values').matchAll(/<tr><td>.*?<\/tr>/g)].map((m) => (m[0].match(/<span>lib/g) ?? []).length);
+    expect(counts).toEqual([40, 40, 40, 40, 40, MIN_ROW_VALUES, MIN_ROW_VALUES, MIN_ROW_VALUES]);
+    expect(MAX_TABLE_VALUES).toBe(200);
+    // Rows within the limit are whole: a list up to MAX_LISTED_VALUES values, no "more" note.
+    const small = rowsTableHtml([{ ...row, values: values.slice(0, 3) }], 'Indicators', 'Values');
+    expect(small).toContain('<ul class="values"><li>lib0.dll<span class="corpus">3</span></li><li>lib1.dll</li><li>lib2.dll</li></ul>');
+    expect(small).not.toContain('more (');
+    // One value: no list.
+    expect(rowsTableHtml([{ ...row, values: [{ value: 'a"b<', corpus: 2 }] }], 'Indicators', 'Values')).toContain('<td><span class="value">a"b&lt;<span class="corpus">2</span></span></td>');
+  });
+
+  it('a table with hundreds of rows shows MAX_TABLE_ROWS and counts the rest by field', () => {
+    const one = (field: string, i: number) => ({ field, fieldHref: `/f/${field}/`, kind: 'contains', values: [{ value: `v${i}`, corpus: 1 }], caseInsensitive: true });
+    const rows = [...Array.from({ length: 100 }, (_, i) => one('process.command_line', i)), one('process.name', 100), one('process.args', 101), one('process.args', 102)];
+    const html = rowsTableHtml(rows, 'Indicators', 'Values', { href: '/j.json' });
+    expect((html.match(/<tr><td>/g) ?? []).length).toBe(MAX_TABLE_ROWS);
+    expect(html.endsWith('</table><p class="muted small">… and 23 more rows (103 in all; fields: process.command_line ×20, process.name, process.args ×2): every row is in the query above and in <a href="/j.json">this rule as JSON</a>.</p>')).toBe(true);
   });
 });

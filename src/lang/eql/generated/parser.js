@@ -224,465 +224,500 @@ class peg$SyntaxError extends SyntaxError {
   }
 }
 
-function peg$parse(input, options) {
-  options = options !== undefined ? options : {};
+// peg$parse below was rewritten by src/lang/shared/peggy-hoist.ts: rule functions, actions and
+// grammar constants are module-level; the parser state is module variables set per parse.
+var input, options, peg$source, peg$startRuleFunction, peg$currPos, peg$savedPos, peg$posDetailsCache, peg$maxFailPos, peg$maxFailExpected, peg$silentFails, peg$result, b, triviaFrom, triviaTo;
+var peg$busy = false;
 
-  const peg$FAILED = {};
-  const peg$source = options.grammarSource;
+const peg$FAILED = {};
+const peg$startRuleFunctions = {
+  Start: peg$parseStart,
+  ExpressionStart: peg$parseExpressionStart,
+};
+const peg$c0 = "![";
+const peg$c1 = "[";
+const peg$c2 = "]";
+const peg$c3 = ",";
+const peg$c4 = "=";
+const peg$c5 = "micros";
+const peg$c6 = "ms";
+const peg$c7 = "m";
+const peg$c8 = "nanos";
+const peg$c9 = "runs";
+const peg$c10 = "|";
+const peg$c11 = "head";
+const peg$c12 = "tail";
+const peg$c13 = ":";
+const peg$c14 = "==";
+const peg$c15 = "!=";
+const peg$c16 = "<=";
+const peg$c17 = ">=";
+const peg$c18 = "like~";
+const peg$c19 = "regex~";
+const peg$c20 = "in~";
+const peg$c21 = "(";
+const peg$c22 = ")";
+const peg$c23 = "'";
+const peg$c24 = ".";
+const peg$c25 = "~";
+const peg$c26 = "?";
+const peg$c27 = "`";
+const peg$c28 = "``";
+const peg$c29 = "\"";
+const peg$c30 = "\"\"\"";
+const peg$c31 = "\\";
+const peg$c32 = "\\u{";
+const peg$c33 = "}";
+const peg$c34 = "\\u";
+const peg$c35 = "-";
+const peg$c36 = "and";
+const peg$c37 = "any";
+const peg$c38 = "by";
+const peg$c39 = "false";
+const peg$c40 = "in";
+const peg$c41 = "like";
+const peg$c42 = "maxspan";
+const peg$c43 = "not";
+const peg$c44 = "null";
+const peg$c45 = "or";
+const peg$c46 = "regex";
+const peg$c47 = "sample";
+const peg$c48 = "sequence";
+const peg$c49 = "true";
+const peg$c50 = "until";
+const peg$c51 = "where";
+const peg$c52 = "with";
+const peg$r0 = /^[dhs]/;
+const peg$r1 = /^[A-Za-z0-9_]/;
+const peg$r2 = /^[<>]/;
+const peg$r3 = /^[,)]/;
+const peg$r4 = /^[%*-+\-\/]/;
+const peg$r5 = /^[+\-]/;
+const peg$r6 = /^["']/;
+const peg$r7 = /^[^`]/;
+const peg$r8 = /^[btnfr"'\\]/;
+const peg$r9 = /^[0-9A-Fa-f]/;
+const peg$r10 = /^[^\n\r]/;
+const peg$r11 = /^[0-9]/;
+const peg$r12 = /^[eE]/;
+const peg$e0 = peg$literalExpectation("![", false);
+const peg$e1 = peg$literalExpectation("[", false);
+const peg$e2 = peg$literalExpectation("]", false);
+const peg$e3 = peg$literalExpectation(",", false);
+const peg$e4 = peg$literalExpectation("=", false);
+const peg$e5 = peg$otherExpectation("time unit (ms, s, m, h, d)");
+const peg$e6 = peg$literalExpectation("micros", false);
+const peg$e7 = peg$literalExpectation("ms", false);
+const peg$e8 = peg$literalExpectation("m", false);
+const peg$e9 = peg$literalExpectation("nanos", false);
+const peg$e10 = peg$classExpectation(["d", "h", "s"], false, false, false);
+const peg$e11 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+const peg$e12 = peg$literalExpectation("runs", false);
+const peg$e13 = peg$literalExpectation("|", false);
+const peg$e14 = peg$otherExpectation("pipe name (head or tail)");
+const peg$e15 = peg$literalExpectation("head", false);
+const peg$e16 = peg$literalExpectation("tail", false);
+const peg$e17 = peg$otherExpectation("event category");
+const peg$e18 = peg$literalExpectation(":", false);
+const peg$e19 = peg$otherExpectation("comparison operator");
+const peg$e20 = peg$literalExpectation("==", false);
+const peg$e21 = peg$literalExpectation("!=", false);
+const peg$e22 = peg$literalExpectation("<=", false);
+const peg$e23 = peg$literalExpectation(">=", false);
+const peg$e24 = peg$classExpectation(["<", ">"], false, false, false);
+const peg$e25 = peg$literalExpectation("like~", false);
+const peg$e26 = peg$literalExpectation("regex~", false);
+const peg$e27 = peg$literalExpectation("in~", false);
+const peg$e28 = peg$literalExpectation("(", false);
+const peg$e29 = peg$literalExpectation(")", false);
+const peg$e30 = peg$classExpectation([",", ")"], false, false, false);
+const peg$e31 = peg$otherExpectation("arithmetic operator");
+const peg$e32 = peg$classExpectation(["%", ["*", "+"], "-", "/"], false, false, false);
+const peg$e33 = peg$otherExpectation("unary operator");
+const peg$e34 = peg$classExpectation(["+", "-"], false, false, false);
+const peg$e35 = peg$literalExpectation("'", false);
+const peg$e36 = peg$literalExpectation(".", false);
+const peg$e37 = peg$literalExpectation("~", false);
+const peg$e38 = peg$literalExpectation("?", false);
+const peg$e39 = peg$classExpectation(["\"", "'"], false, false, false);
+const peg$e40 = peg$otherExpectation("field name");
+const peg$e41 = peg$otherExpectation("quoted field name");
+const peg$e42 = peg$literalExpectation("`", false);
+const peg$e43 = peg$classExpectation(["`"], true, false, false);
+const peg$e44 = peg$literalExpectation("``", false);
+const peg$e45 = peg$otherExpectation("string");
+const peg$e46 = peg$literalExpectation("\"", false);
+const peg$e47 = peg$literalExpectation("\"\"\"", false);
+const peg$e48 = peg$literalExpectation("\\", false);
+const peg$e49 = peg$classExpectation(["b", "t", "n", "f", "r", "\"", "'", "\\"], false, false, false);
+const peg$e50 = peg$literalExpectation("\\u{", false);
+const peg$e51 = peg$classExpectation([["0", "9"], ["A", "F"], ["a", "f"]], false, false, false);
+const peg$e52 = peg$literalExpectation("}", false);
+const peg$e53 = peg$literalExpectation("\\u", false);
+const peg$e54 = peg$classExpectation(["\n", "\r"], true, false, false);
+const peg$e55 = peg$otherExpectation("number");
+const peg$e56 = peg$literalExpectation("-", false);
+const peg$e57 = peg$classExpectation([["0", "9"]], false, false, false);
+const peg$e58 = peg$classExpectation(["e", "E"], false, false, false);
+const peg$e59 = peg$otherExpectation("integer");
+const peg$e60 = peg$literalExpectation("and", false);
+const peg$e61 = peg$literalExpectation("any", false);
+const peg$e62 = peg$literalExpectation("by", false);
+const peg$e63 = peg$literalExpectation("false", false);
+const peg$e64 = peg$literalExpectation("in", false);
+const peg$e65 = peg$literalExpectation("like", false);
+const peg$e66 = peg$literalExpectation("maxspan", false);
+const peg$e67 = peg$literalExpectation("not", false);
+const peg$e68 = peg$literalExpectation("null", false);
+const peg$e69 = peg$literalExpectation("or", false);
+const peg$e70 = peg$literalExpectation("regex", false);
+const peg$e71 = peg$literalExpectation("sample", false);
+const peg$e72 = peg$literalExpectation("sequence", false);
+const peg$e73 = peg$literalExpectation("true", false);
+const peg$e74 = peg$literalExpectation("until", false);
+const peg$e75 = peg$literalExpectation("where", false);
+const peg$e76 = peg$literalExpectation("with", false);
+function peg$f0(q, pipes) {    return b.withPipes(q, pipes, range());  }
 
-  const peg$startRuleFunctions = {
-    Start: peg$parseStart,
-    ExpressionStart: peg$parseExpressionStart,
+function peg$f1(cat, cond) {    return b.eventQuery(cat, cond, range());  }
+
+function peg$f2(by, span, stages, until) {    return b.sequence(by, span, stages, until, range());  }
+
+function peg$f3(by, stages) {    return b.sample(by, stages, range());  }
+
+function peg$f4() {    error('In a sequence, "by" comes before "with maxspan".');  }
+
+function peg$f5() {    return true;  }
+
+function peg$f6() {    return false;  }
+
+function peg$f7(missing, cat, cond, by, runs) {    return b.stage(missing, cat, cond, by, runs, range());  }
+
+function peg$f8(cat, cond, by) {    return b.stage(false, cat, cond, by, null, range());  }
+
+function peg$f9(head, tail) {    tail.unshift(head); return tail;  }
+
+function peg$f10(value, unit) {    return b.maxspan(value, unit, range());  }
+
+function peg$f11(n) {
+  const v = Number(n);
+  if (v < 1 || v > 100) error(`runs must be between 1 and 100, not ${n}.`);
+  return v;
+}
+
+function peg$f12(name, count) {    return b.pipe(name, count, range());  }
+
+function peg$f13() {    return b.category('any', true, false, range());  }
+
+function peg$f14(name) {    return !RESERVED.has(name);  }
+
+function peg$f15(name) {    return b.category(name, false, false, range());  }
+
+function peg$f16(s) {    return b.category(s.value, false, true, range());  }
+
+function peg$f17(head, tail) {    return b.or(head, tail, range());  }
+
+function peg$f18(head, tail) {    return b.and(head, tail, range());  }
+
+function peg$f19(e) {    return b.not(e, range());  }
+
+function peg$f20(left, tail) {    return b.compare(left, tail, range());  }
+
+function peg$f21(op, right) {    return b.cmpTail(op, right);  }
+
+function peg$f22(p) {    return b.matchTail(':', p.items, p.list);  }
+
+function peg$f23(op, p) {    return b.matchTail(op, p.items, p.list);  }
+
+function peg$f24(ci, values) {    return b.inTail(values, ci, true);  }
+
+function peg$f25(ci, values) {    return b.inTail(values, ci, false);  }
+
+function peg$f26() {    error('"=" is not an EQL operator; use "==" (case-sensitive) or ":" (case-insensitive).');  }
+
+function peg$f27() {    return true;  }
+
+function peg$f28() {    return false;  }
+
+function peg$f29(head, tail) {    tail.unshift(head); return { items: tail, list: true };  }
+
+function peg$f30(c) {    return { items: [c], list: false };  }
+
+function peg$f31(head, tail) {    tail.unshift(head); return tail;  }
+
+function peg$f32(head, op, s, e) {    return [op, e, s, range().end];  }
+
+function peg$f33(head, tail) {    return b.arithmetic(head, tail, range().start);  }
+
+function peg$f34() {    return offset();  }
+
+function peg$f35(op, e) {    return b.unary(op, e, range());  }
+
+function peg$f36() {    return b.boolean(true, range());  }
+
+function peg$f37() {    return b.boolean(false, range());  }
+
+function peg$f38() {    return b.null(range());  }
+
+function peg$f39() {    error('Strings in single quotes are not supported in EQL; use double quotes.');  }
+
+function peg$f40(name) {    return RESERVED.has(name);  }
+
+function peg$f41(name) {    error(`"${name}" is a reserved word; to use it as a field name, quote it: \`${name}\`.`);  }
+
+function peg$f42(name) {    return !RESERVED.has(name);  }
+
+function peg$f43(name, segs) {    return { call: false, segs };  }
+
+function peg$f44(name, ci, args) {    return { call: true, ci: ci !== null, args };  }
+
+function peg$f45(name) {    return { call: false, segs: [] };  }
+
+function peg$f46(name, rest) {
+  if (rest.call) return b.call(name, rest.ci, rest.args, range());
+  rest.segs.unshift(name);
+  return b.field(rest.segs, false, range());
+}
+
+function peg$f47(head, tail) {    tail.unshift(head); return tail;  }
+
+function peg$f48(first, segs) {    segs.unshift(first); return b.field(segs, true, range());  }
+
+function peg$f49() {    error('"?"-prefixed raw strings are not supported in Elasticsearch EQL; use a """raw""" string.');  }
+
+function peg$f50(first, segs) {    segs.unshift(first); return b.field(segs, false, range());  }
+
+function peg$f51(name) {    return !RESERVED.has(name);  }
+
+function peg$f52(name) {    return name;  }
+
+function peg$f53() {    const p = nameEnd(input, peg$currPos); if (p === peg$currPos) return false; peg$currPos = p; return true;  }
+
+function peg$f54() {    return '`';  }
+
+function peg$f55(parts, close) {
+  if (close === null) error('Unterminated quoted name: missing closing backtick.');
+  if (parts.length === 0) error('Empty quoted name.');
+  return parts.length === 1 ? parts[0] : parts.join('');
+}
+
+function peg$f56() {    return b.boolean(true, range());  }
+
+function peg$f57() {    return b.boolean(false, range());  }
+
+function peg$f58() {    return b.null(range());  }
+
+function peg$f59() {    error('Strings in single quotes are not supported in EQL; use double quotes.');  }
+
+function peg$f60() {
+  // Fast path: a string without escapes, [^"\\\n\r]* then `"` (not the start of """).
+  const p = peg$currPos;
+  if (input.charCodeAt(p) === 34 && input.charCodeAt(p + 1) === 34) return false;
+  const q = stringCharsEnd(input, p);
+  if (input.charCodeAt(q) !== 34) return false;
+  peg$currPos = q + 1;
+  return true;
+}
+
+function peg$f61() {    return b.string(text().slice(1, -1), false, range());  }
+
+function peg$f62() {    peg$currPos = rawBodyEnd(input, peg$currPos); return true;  }
+
+function peg$f63(body, close) {
+  if (close === null) error('Unterminated raw string: missing closing """.');
+  return b.string(body + close, true, range());
+}
+
+function peg$f64(head, tail, close) {
+  if (close === null) error('Unterminated string: a double-quoted string must end on the line it starts (use """raw""" strings for multi-line text).');
+  return b.string(tail.length === 0 ? head : head + tail.flat().join(''), false, range());
+}
+
+function peg$f65() {    peg$currPos = stringCharsEnd(input, peg$currPos); return true;  }
+
+function peg$f66(c) {    return ESCAPES[c];  }
+
+function peg$f67(hex, close) {
+  if (close === null || hex.length < 2 || hex.length > 8) error('Invalid Unicode escape: use \\u{XXXX} with 2 to 8 hexadecimal digits.');
+  const cp = parseInt(hex, 16);
+  if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) error(`Invalid Unicode escape: \\u{${hex}} is not a Unicode scalar value.`);
+  return String.fromCodePoint(cp);
+}
+
+function peg$f68() {    error('Invalid Unicode escape: use \\u{XXXX} with 2 to 8 hexadecimal digits.');  }
+
+function peg$f69(c) {    error(`Invalid escape sequence "\\${c}" in string; escapes are \\n \\r \\t \\b \\f \\\\ \\" \\' and \\u{XXXX}.`);  }
+
+function peg$f70(raw) {    return b.number(raw, range());  }
+
+function peg$f71(raw) {    return b.number(raw, range());  }
+
+function peg$f72() {
+  if (peg$currPos === triviaFrom) { peg$currPos = triviaTo; return true; }
+  const p = triviaEnd(input, peg$currPos);
+  if (p < 0) {
+    peg$savedPos = ~p;
+    peg$currPos = input.length;
+    error('Unterminated /* comment: missing */.');
+  }
+  triviaFrom = peg$currPos;
+  triviaTo = p;
+  peg$currPos = p;
+  return true;
+}
+
+function text() {
+  return input.substring(peg$savedPos, peg$currPos);
+}
+
+function offset() {
+  return peg$savedPos;
+}
+
+function range() {
+  return {
+    source: peg$source,
+    start: peg$savedPos,
+    end: peg$currPos,
   };
-  let peg$startRuleFunction = peg$parseStart;
+}
 
-  const peg$c0 = "![";
-  const peg$c1 = "[";
-  const peg$c2 = "]";
-  const peg$c3 = ",";
-  const peg$c4 = "=";
-  const peg$c5 = "micros";
-  const peg$c6 = "ms";
-  const peg$c7 = "m";
-  const peg$c8 = "nanos";
-  const peg$c9 = "runs";
-  const peg$c10 = "|";
-  const peg$c11 = "head";
-  const peg$c12 = "tail";
-  const peg$c13 = ":";
-  const peg$c14 = "==";
-  const peg$c15 = "!=";
-  const peg$c16 = "<=";
-  const peg$c17 = ">=";
-  const peg$c18 = "like~";
-  const peg$c19 = "regex~";
-  const peg$c20 = "in~";
-  const peg$c21 = "(";
-  const peg$c22 = ")";
-  const peg$c23 = "'";
-  const peg$c24 = ".";
-  const peg$c25 = "~";
-  const peg$c26 = "?";
-  const peg$c27 = "`";
-  const peg$c28 = "``";
-  const peg$c29 = "\"";
-  const peg$c30 = "\"\"\"";
-  const peg$c31 = "\\";
-  const peg$c32 = "\\u{";
-  const peg$c33 = "}";
-  const peg$c34 = "\\u";
-  const peg$c35 = "-";
-  const peg$c36 = "and";
-  const peg$c37 = "any";
-  const peg$c38 = "by";
-  const peg$c39 = "false";
-  const peg$c40 = "in";
-  const peg$c41 = "like";
-  const peg$c42 = "maxspan";
-  const peg$c43 = "not";
-  const peg$c44 = "null";
-  const peg$c45 = "or";
-  const peg$c46 = "regex";
-  const peg$c47 = "sample";
-  const peg$c48 = "sequence";
-  const peg$c49 = "true";
-  const peg$c50 = "until";
-  const peg$c51 = "where";
-  const peg$c52 = "with";
+function location() {
+  return peg$computeLocation(peg$savedPos, peg$currPos);
+}
 
-  const peg$r0 = /^[dhs]/;
-  const peg$r1 = /^[A-Za-z0-9_]/;
-  const peg$r2 = /^[<>]/;
-  const peg$r3 = /^[,)]/;
-  const peg$r4 = /^[%*-+\-\/]/;
-  const peg$r5 = /^[+\-]/;
-  const peg$r6 = /^["']/;
-  const peg$r7 = /^[^`]/;
-  const peg$r8 = /^[btnfr"'\\]/;
-  const peg$r9 = /^[0-9A-Fa-f]/;
-  const peg$r10 = /^[^\n\r]/;
-  const peg$r11 = /^[0-9]/;
-  const peg$r12 = /^[eE]/;
+function expected(description, location) {
+  location = location !== undefined
+    ? location
+    : peg$computeLocation(peg$savedPos, peg$currPos);
+  throw peg$buildStructuredError(
+    [peg$otherExpectation(description)],
+    input.substring(peg$savedPos, peg$currPos),
+    location
+  );
+}
 
-  const peg$e0 = peg$literalExpectation("![", false);
-  const peg$e1 = peg$literalExpectation("[", false);
-  const peg$e2 = peg$literalExpectation("]", false);
-  const peg$e3 = peg$literalExpectation(",", false);
-  const peg$e4 = peg$literalExpectation("=", false);
-  const peg$e5 = peg$otherExpectation("time unit (ms, s, m, h, d)");
-  const peg$e6 = peg$literalExpectation("micros", false);
-  const peg$e7 = peg$literalExpectation("ms", false);
-  const peg$e8 = peg$literalExpectation("m", false);
-  const peg$e9 = peg$literalExpectation("nanos", false);
-  const peg$e10 = peg$classExpectation(["d", "h", "s"], false, false, false);
-  const peg$e11 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e12 = peg$literalExpectation("runs", false);
-  const peg$e13 = peg$literalExpectation("|", false);
-  const peg$e14 = peg$otherExpectation("pipe name (head or tail)");
-  const peg$e15 = peg$literalExpectation("head", false);
-  const peg$e16 = peg$literalExpectation("tail", false);
-  const peg$e17 = peg$otherExpectation("event category");
-  const peg$e18 = peg$literalExpectation(":", false);
-  const peg$e19 = peg$otherExpectation("comparison operator");
-  const peg$e20 = peg$literalExpectation("==", false);
-  const peg$e21 = peg$literalExpectation("!=", false);
-  const peg$e22 = peg$literalExpectation("<=", false);
-  const peg$e23 = peg$literalExpectation(">=", false);
-  const peg$e24 = peg$classExpectation(["<", ">"], false, false, false);
-  const peg$e25 = peg$literalExpectation("like~", false);
-  const peg$e26 = peg$literalExpectation("regex~", false);
-  const peg$e27 = peg$literalExpectation("in~", false);
-  const peg$e28 = peg$literalExpectation("(", false);
-  const peg$e29 = peg$literalExpectation(")", false);
-  const peg$e30 = peg$classExpectation([",", ")"], false, false, false);
-  const peg$e31 = peg$otherExpectation("arithmetic operator");
-  const peg$e32 = peg$classExpectation(["%", ["*", "+"], "-", "/"], false, false, false);
-  const peg$e33 = peg$otherExpectation("unary operator");
-  const peg$e34 = peg$classExpectation(["+", "-"], false, false, false);
-  const peg$e35 = peg$literalExpectation("'", false);
-  const peg$e36 = peg$literalExpectation(".", false);
-  const peg$e37 = peg$literalExpectation("~", false);
-  const peg$e38 = peg$literalExpectation("?", false);
-  const peg$e39 = peg$classExpectation(["\"", "'"], false, false, false);
-  const peg$e40 = peg$otherExpectation("field name");
-  const peg$e41 = peg$otherExpectation("quoted field name");
-  const peg$e42 = peg$literalExpectation("`", false);
-  const peg$e43 = peg$classExpectation(["`"], true, false, false);
-  const peg$e44 = peg$literalExpectation("``", false);
-  const peg$e45 = peg$otherExpectation("string");
-  const peg$e46 = peg$literalExpectation("\"", false);
-  const peg$e47 = peg$literalExpectation("\"\"\"", false);
-  const peg$e48 = peg$literalExpectation("\\", false);
-  const peg$e49 = peg$classExpectation(["b", "t", "n", "f", "r", "\"", "'", "\\"], false, false, false);
-  const peg$e50 = peg$literalExpectation("\\u{", false);
-  const peg$e51 = peg$classExpectation([["0", "9"], ["A", "F"], ["a", "f"]], false, false, false);
-  const peg$e52 = peg$literalExpectation("}", false);
-  const peg$e53 = peg$literalExpectation("\\u", false);
-  const peg$e54 = peg$classExpectation(["\n", "\r"], true, false, false);
-  const peg$e55 = peg$otherExpectation("number");
-  const peg$e56 = peg$literalExpectation("-", false);
-  const peg$e57 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e58 = peg$classExpectation(["e", "E"], false, false, false);
-  const peg$e59 = peg$otherExpectation("integer");
-  const peg$e60 = peg$literalExpectation("and", false);
-  const peg$e61 = peg$literalExpectation("any", false);
-  const peg$e62 = peg$literalExpectation("by", false);
-  const peg$e63 = peg$literalExpectation("false", false);
-  const peg$e64 = peg$literalExpectation("in", false);
-  const peg$e65 = peg$literalExpectation("like", false);
-  const peg$e66 = peg$literalExpectation("maxspan", false);
-  const peg$e67 = peg$literalExpectation("not", false);
-  const peg$e68 = peg$literalExpectation("null", false);
-  const peg$e69 = peg$literalExpectation("or", false);
-  const peg$e70 = peg$literalExpectation("regex", false);
-  const peg$e71 = peg$literalExpectation("sample", false);
-  const peg$e72 = peg$literalExpectation("sequence", false);
-  const peg$e73 = peg$literalExpectation("true", false);
-  const peg$e74 = peg$literalExpectation("until", false);
-  const peg$e75 = peg$literalExpectation("where", false);
-  const peg$e76 = peg$literalExpectation("with", false);
+function error(message, location) {
+  location = location !== undefined
+    ? location
+    : peg$computeLocation(peg$savedPos, peg$currPos);
+  throw peg$buildSimpleError(message, location);
+}
 
-  function peg$f0(q, pipes) {    return b.withPipes(q, pipes, range());  }
-  function peg$f1(cat, cond) {    return b.eventQuery(cat, cond, range());  }
-  function peg$f2(by, span, stages, until) {    return b.sequence(by, span, stages, until, range());  }
-  function peg$f3(by, stages) {    return b.sample(by, stages, range());  }
-  function peg$f4() {    error('In a sequence, "by" comes before "with maxspan".');  }
-  function peg$f5() {    return true;  }
-  function peg$f6() {    return false;  }
-  function peg$f7(missing, cat, cond, by, runs) {    return b.stage(missing, cat, cond, by, runs, range());  }
-  function peg$f8(cat, cond, by) {    return b.stage(false, cat, cond, by, null, range());  }
-  function peg$f9(head, tail) {    tail.unshift(head); return tail;  }
-  function peg$f10(value, unit) {    return b.maxspan(value, unit, range());  }
-  function peg$f11(n) {
-    const v = Number(n);
-    if (v < 1 || v > 100) error(`runs must be between 1 and 100, not ${n}.`);
-    return v;
+function peg$getUnicode(pos = peg$currPos) {
+  const cp = input.codePointAt(pos);
+  if (cp === undefined) {
+    return "";
   }
-  function peg$f12(name, count) {    return b.pipe(name, count, range());  }
-  function peg$f13() {    return b.category('any', true, false, range());  }
-  function peg$f14(name) {    return !RESERVED.has(name);  }
-  function peg$f15(name) {    return b.category(name, false, false, range());  }
-  function peg$f16(s) {    return b.category(s.value, false, true, range());  }
-  function peg$f17(head, tail) {    return b.or(head, tail, range());  }
-  function peg$f18(head, tail) {    return b.and(head, tail, range());  }
-  function peg$f19(e) {    return b.not(e, range());  }
-  function peg$f20(left, tail) {    return b.compare(left, tail, range());  }
-  function peg$f21(op, right) {    return b.cmpTail(op, right);  }
-  function peg$f22(p) {    return b.matchTail(':', p.items, p.list);  }
-  function peg$f23(op, p) {    return b.matchTail(op, p.items, p.list);  }
-  function peg$f24(ci, values) {    return b.inTail(values, ci, true);  }
-  function peg$f25(ci, values) {    return b.inTail(values, ci, false);  }
-  function peg$f26() {    error('"=" is not an EQL operator; use "==" (case-sensitive) or ":" (case-insensitive).');  }
-  function peg$f27() {    return true;  }
-  function peg$f28() {    return false;  }
-  function peg$f29(head, tail) {    tail.unshift(head); return { items: tail, list: true };  }
-  function peg$f30(c) {    return { items: [c], list: false };  }
-  function peg$f31(head, tail) {    tail.unshift(head); return tail;  }
-  function peg$f32(head, op, s, e) {    return [op, e, s, range().end];  }
-  function peg$f33(head, tail) {    return b.arithmetic(head, tail, range().start);  }
-  function peg$f34() {    return offset();  }
-  function peg$f35(op, e) {    return b.unary(op, e, range());  }
-  function peg$f36() {    return b.boolean(true, range());  }
-  function peg$f37() {    return b.boolean(false, range());  }
-  function peg$f38() {    return b.null(range());  }
-  function peg$f39() {    error('Strings in single quotes are not supported in EQL; use double quotes.');  }
-  function peg$f40(name) {    return RESERVED.has(name);  }
-  function peg$f41(name) {    error(`"${name}" is a reserved word; to use it as a field name, quote it: \`${name}\`.`);  }
-  function peg$f42(name) {    return !RESERVED.has(name);  }
-  function peg$f43(name, segs) {    return { call: false, segs };  }
-  function peg$f44(name, ci, args) {    return { call: true, ci: ci !== null, args };  }
-  function peg$f45(name) {    return { call: false, segs: [] };  }
-  function peg$f46(name, rest) {
-    if (rest.call) return b.call(name, rest.ci, rest.args, range());
-    rest.segs.unshift(name);
-    return b.field(rest.segs, false, range());
-  }
-  function peg$f47(head, tail) {    tail.unshift(head); return tail;  }
-  function peg$f48(first, segs) {    segs.unshift(first); return b.field(segs, true, range());  }
-  function peg$f49() {    error('"?"-prefixed raw strings are not supported in Elasticsearch EQL; use a """raw""" string.');  }
-  function peg$f50(first, segs) {    segs.unshift(first); return b.field(segs, false, range());  }
-  function peg$f51(name) {    return !RESERVED.has(name);  }
-  function peg$f52(name) {    return name;  }
-  function peg$f53() {    const p = nameEnd(input, peg$currPos); if (p === peg$currPos) return false; peg$currPos = p; return true;  }
-  function peg$f54() {    return '`';  }
-  function peg$f55(parts, close) {
-    if (close === null) error('Unterminated quoted name: missing closing backtick.');
-    if (parts.length === 0) error('Empty quoted name.');
-    return parts.length === 1 ? parts[0] : parts.join('');
-  }
-  function peg$f56() {    return b.boolean(true, range());  }
-  function peg$f57() {    return b.boolean(false, range());  }
-  function peg$f58() {    return b.null(range());  }
-  function peg$f59() {    error('Strings in single quotes are not supported in EQL; use double quotes.');  }
-  function peg$f60() {
-    // Fast path: a string without escapes, [^"\\\n\r]* then `"` (not the start of """).
-    const p = peg$currPos;
-    if (input.charCodeAt(p) === 34 && input.charCodeAt(p + 1) === 34) return false;
-    const q = stringCharsEnd(input, p);
-    if (input.charCodeAt(q) !== 34) return false;
-    peg$currPos = q + 1;
-    return true;
-  }
-  function peg$f61() {    return b.string(text().slice(1, -1), false, range());  }
-  function peg$f62() {    peg$currPos = rawBodyEnd(input, peg$currPos); return true;  }
-  function peg$f63(body, close) {
-    if (close === null) error('Unterminated raw string: missing closing """.');
-    return b.string(body + close, true, range());
-  }
-  function peg$f64(head, tail, close) {
-    if (close === null) error('Unterminated string: a double-quoted string must end on the line it starts (use """raw""" strings for multi-line text).');
-    return b.string(tail.length === 0 ? head : head + tail.flat().join(''), false, range());
-  }
-  function peg$f65() {    peg$currPos = stringCharsEnd(input, peg$currPos); return true;  }
-  function peg$f66(c) {    return ESCAPES[c];  }
-  function peg$f67(hex, close) {
-    if (close === null || hex.length < 2 || hex.length > 8) error('Invalid Unicode escape: use \\u{XXXX} with 2 to 8 hexadecimal digits.');
-    const cp = parseInt(hex, 16);
-    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) error(`Invalid Unicode escape: \\u{${hex}} is not a Unicode scalar value.`);
-    return String.fromCodePoint(cp);
-  }
-  function peg$f68() {    error('Invalid Unicode escape: use \\u{XXXX} with 2 to 8 hexadecimal digits.');  }
-  function peg$f69(c) {    error(`Invalid escape sequence "\\${c}" in string; escapes are \\n \\r \\t \\b \\f \\\\ \\" \\' and \\u{XXXX}.`);  }
-  function peg$f70(raw) {    return b.number(raw, range());  }
-  function peg$f71(raw) {    return b.number(raw, range());  }
-  function peg$f72() {
-    if (peg$currPos === triviaFrom) { peg$currPos = triviaTo; return true; }
-    const p = triviaEnd(input, peg$currPos);
-    if (p < 0) {
-      peg$savedPos = ~p;
-      peg$currPos = input.length;
-      error('Unterminated /* comment: missing */.');
-    }
-    triviaFrom = peg$currPos;
-    triviaTo = p;
-    peg$currPos = p;
-    return true;
-  }
-  let peg$currPos = options.peg$currPos | 0;
-  let peg$savedPos = peg$currPos;
-  const peg$posDetailsCache = [{ line: 1, column: 1 }];
-  let peg$maxFailPos = peg$currPos;
-  let peg$maxFailExpected = options.peg$maxFailExpected || [];
-  let peg$silentFails = options.peg$silentFails | 0;
+  return String.fromCodePoint(cp);
+}
 
-  let peg$result;
+function peg$literalExpectation(text, ignoreCase) {
+  return { type: "literal", text, ignoreCase };
+}
 
-  if (options.startRule) {
-    if (!(options.startRule in peg$startRuleFunctions)) {
-      throw new Error("Can't start parsing from rule \"" + options.startRule + "\".");
-    }
+function peg$classExpectation(parts, inverted, ignoreCase, unicode) {
+  return { type: "class", parts, inverted, ignoreCase, unicode };
+}
 
-    peg$startRuleFunction = peg$startRuleFunctions[options.startRule];
-  }
+function peg$anyExpectation() {
+  return { type: "any" };
+}
 
-  function text() {
-    return input.substring(peg$savedPos, peg$currPos);
-  }
+function peg$endExpectation() {
+  return { type: "end" };
+}
 
-  function offset() {
-    return peg$savedPos;
-  }
+function peg$otherExpectation(description) {
+  return { type: "other", description };
+}
 
-  function range() {
-    return {
-      source: peg$source,
-      start: peg$savedPos,
-      end: peg$currPos,
-    };
-  }
-
-  function location() {
-    return peg$computeLocation(peg$savedPos, peg$currPos);
-  }
-
-  function expected(description, location) {
-    location = location !== undefined
-      ? location
-      : peg$computeLocation(peg$savedPos, peg$currPos);
-
-    throw peg$buildStructuredError(
-      [peg$otherExpectation(description)],
-      input.substring(peg$savedPos, peg$currPos),
-      location
-    );
-  }
-
-  function error(message, location) {
-    location = location !== undefined
-      ? location
-      : peg$computeLocation(peg$savedPos, peg$currPos);
-
-    throw peg$buildSimpleError(message, location);
-  }
-
-  function peg$getUnicode(pos = peg$currPos) {
-    const cp = input.codePointAt(pos);
-    if (cp === undefined) {
-      return "";
-    }
-    return String.fromCodePoint(cp);
-  }
-
-  function peg$literalExpectation(text, ignoreCase) {
-    return { type: "literal", text, ignoreCase };
-  }
-
-  function peg$classExpectation(parts, inverted, ignoreCase, unicode) {
-    return { type: "class", parts, inverted, ignoreCase, unicode };
-  }
-
-  function peg$anyExpectation() {
-    return { type: "any" };
-  }
-
-  function peg$endExpectation() {
-    return { type: "end" };
-  }
-
-  function peg$otherExpectation(description) {
-    return { type: "other", description };
-  }
-
-  function peg$computePosDetails(pos) {
-    let details = peg$posDetailsCache[pos];
-    let p;
-
-    if (details) {
-      return details;
+function peg$computePosDetails(pos) {
+  let details = peg$posDetailsCache[pos];
+  let p;
+  if (details) {
+    return details;
+  } else {
+    if (pos >= peg$posDetailsCache.length) {
+      p = peg$posDetailsCache.length - 1;
     } else {
-      if (pos >= peg$posDetailsCache.length) {
-        p = peg$posDetailsCache.length - 1;
-      } else {
-        p = pos;
-        while (!peg$posDetailsCache[--p]) {}
-      }
-
-      details = peg$posDetailsCache[p];
-      details = {
-        line: details.line,
-        column: details.column,
-      };
-
-      while (p < pos) {
-        if (input.charCodeAt(p) === 10) {
-          details.line++;
-          details.column = 1;
-        } else {
-          details.column++;
-        }
-
-        p++;
-      }
-
-      peg$posDetailsCache[pos] = details;
-
-      return details;
+      p = pos;
+      while (!peg$posDetailsCache[--p]) {}
     }
-  }
-
-  function peg$computeLocation(startPos, endPos, offset) {
-    const startPosDetails = peg$computePosDetails(startPos);
-    const endPosDetails = peg$computePosDetails(endPos);
-
-    const res = {
-      source: peg$source,
-      start: {
-        offset: startPos,
-        line: startPosDetails.line,
-        column: startPosDetails.column,
-      },
-      end: {
-        offset: endPos,
-        line: endPosDetails.line,
-        column: endPosDetails.column,
-      },
+    details = peg$posDetailsCache[p];
+    details = {
+      line: details.line,
+      column: details.column,
     };
-    if (offset && peg$source && (typeof peg$source.offset === "function")) {
-      res.start = peg$source.offset(res.start);
-      res.end = peg$source.offset(res.end);
+    while (p < pos) {
+      if (input.charCodeAt(p) === 10) {
+        details.line++;
+        details.column = 1;
+      } else {
+        details.column++;
+      }
+      p++;
     }
-    return res;
+    peg$posDetailsCache[pos] = details;
+    return details;
   }
+}
 
-  function peg$fail(expected) {
-    if (peg$currPos < peg$maxFailPos) { return; }
-
-    if (peg$currPos > peg$maxFailPos) {
-      peg$maxFailPos = peg$currPos;
-      peg$maxFailExpected = [];
-    }
-
-    peg$maxFailExpected.push(expected);
+function peg$computeLocation(startPos, endPos, offset) {
+  const startPosDetails = peg$computePosDetails(startPos);
+  const endPosDetails = peg$computePosDetails(endPos);
+  const res = {
+    source: peg$source,
+    start: {
+      offset: startPos,
+      line: startPosDetails.line,
+      column: startPosDetails.column,
+    },
+    end: {
+      offset: endPos,
+      line: endPosDetails.line,
+      column: endPosDetails.column,
+    },
+  };
+  if (offset && peg$source && (typeof peg$source.offset === "function")) {
+    res.start = peg$source.offset(res.start);
+    res.end = peg$source.offset(res.end);
   }
+  return res;
+}
 
-  function peg$buildSimpleError(message, location) {
-    return new peg$SyntaxError(message, null, null, location);
+function peg$fail(expected) {
+  if (peg$currPos < peg$maxFailPos) { return; }
+  if (peg$currPos > peg$maxFailPos) {
+    peg$maxFailPos = peg$currPos;
+    peg$maxFailExpected = [];
   }
+  peg$maxFailExpected.push(expected);
+}
 
-  function peg$buildStructuredError(expected, found, location) {
-    return new peg$SyntaxError(
-      peg$SyntaxError.buildMessage(expected, found),
-      expected,
-      found,
-      location
-    );
-  }
+function peg$buildSimpleError(message, location) {
+  return new peg$SyntaxError(message, null, null, location);
+}
 
-  function peg$parseStart() {
-    let s0, s1, s2, s3;
+function peg$buildStructuredError(expected, found, location) {
+  return new peg$SyntaxError(
+    peg$SyntaxError.buildMessage(expected, found),
+    expected,
+    found,
+    location
+  );
+}
 
-    s0 = peg$currPos;
-    s1 = peg$parse_();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parseStatement();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parse_();
-        if (s3 !== peg$FAILED) {
-          s0 = s2;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseStart() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parse_();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parseStatement();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parse_();
+      if (s3 !== peg$FAILED) {
+        s0 = s2;
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -691,25 +726,23 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseExpressionStart() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parse_();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parseOr();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parse_();
-        if (s3 !== peg$FAILED) {
-          s0 = s2;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseExpressionStart() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parse_();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parseOr();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parse_();
+      if (s3 !== peg$FAILED) {
+        s0 = s2;
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -718,17 +751,35 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseStatement() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseQuery();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseStatement() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseQuery();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parsePipe();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -743,67 +794,43 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f0(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseQuery() {
+  let s0;
+  s0 = peg$parseSequence();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseSample();
+    if (s0 === peg$FAILED) {
+      s0 = peg$parseEventQuery();
+    }
+  }
+  return s0;
+}
+
+function peg$parseEventQuery() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseCategory();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseWHERE();
+      if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
-          s5 = peg$parsePipe();
+          s5 = peg$parseOr();
           if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f0(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseQuery() {
-    let s0;
-
-    s0 = peg$parseSequence();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseSample();
-      if (s0 === peg$FAILED) {
-        s0 = peg$parseEventQuery();
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseEventQuery() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseCategory();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseWHERE();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseOr();
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f1(s1, s5);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+            peg$savedPos = s0;
+            s0 = peg$f1(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -820,72 +847,70 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseSequence() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSEQUENCE();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseJoinKeys();
-        if (s4 !== peg$FAILED) {
-          s2 = s4;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
+function peg$parseSequence() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+  s0 = peg$currPos;
+  s1 = peg$parseSEQUENCE();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseJoinKeys();
+      if (s4 !== peg$FAILED) {
+        s2 = s4;
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = peg$currPos;
-      s4 = peg$parse_();
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseMaxspan();
-        if (s5 !== peg$FAILED) {
-          s3 = s5;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseMaxspan();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
       } else {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      if (s3 === peg$FAILED) {
-        s3 = null;
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    if (s3 === peg$FAILED) {
+      s3 = null;
+    }
+    s4 = peg$currPos;
+    s5 = peg$parse_();
+    if (s5 !== peg$FAILED) {
+      s6 = peg$currPos;
+      peg$silentFails++;
+      s7 = peg$parseBY();
+      peg$silentFails--;
+      if (s7 !== peg$FAILED) {
+        peg$currPos = s6;
+        s6 = undefined;
+      } else {
+        s6 = peg$FAILED;
       }
-      s4 = peg$currPos;
-      s5 = peg$parse_();
-      if (s5 !== peg$FAILED) {
-        s6 = peg$currPos;
-        peg$silentFails++;
-        s7 = peg$parseBY();
-        peg$silentFails--;
+      if (s6 !== peg$FAILED) {
+        s7 = peg$parseMisplacedBy();
         if (s7 !== peg$FAILED) {
-          peg$currPos = s6;
-          s6 = undefined;
-        } else {
-          s6 = peg$FAILED;
-        }
-        if (s6 !== peg$FAILED) {
-          s7 = peg$parseMisplacedBy();
-          if (s7 !== peg$FAILED) {
-            s5 = [s5, s6, s7];
-            s4 = s5;
-          } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
-          }
+          s5 = [s5, s6, s7];
+          s4 = s5;
         } else {
           peg$currPos = s4;
           s4 = peg$FAILED;
@@ -894,16 +919,68 @@ function peg$parse(input, options) {
         peg$currPos = s4;
         s4 = peg$FAILED;
       }
-      if (s4 === peg$FAILED) {
-        s4 = null;
+    } else {
+      peg$currPos = s4;
+      s4 = peg$FAILED;
+    }
+    if (s4 === peg$FAILED) {
+      s4 = null;
+    }
+    s5 = [];
+    s6 = peg$currPos;
+    s7 = peg$parse_();
+    if (s7 !== peg$FAILED) {
+      s8 = peg$parseSequenceStage();
+      if (s8 !== peg$FAILED) {
+        s6 = s8;
+      } else {
+        peg$currPos = s6;
+        s6 = peg$FAILED;
       }
-      s5 = [];
+    } else {
+      peg$currPos = s6;
+      s6 = peg$FAILED;
+    }
+    if (s6 !== peg$FAILED) {
+      while (s6 !== peg$FAILED) {
+        s5.push(s6);
+        s6 = peg$currPos;
+        s7 = peg$parse_();
+        if (s7 !== peg$FAILED) {
+          s8 = peg$parseSequenceStage();
+          if (s8 !== peg$FAILED) {
+            s6 = s8;
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+      }
+    } else {
+      s5 = peg$FAILED;
+    }
+    if (s5 !== peg$FAILED) {
       s6 = peg$currPos;
       s7 = peg$parse_();
       if (s7 !== peg$FAILED) {
-        s8 = peg$parseSequenceStage();
+        s8 = peg$parseUNTIL();
         if (s8 !== peg$FAILED) {
-          s6 = s8;
+          s9 = peg$parse_();
+          if (s9 !== peg$FAILED) {
+            s10 = peg$parseSequenceStage();
+            if (s10 !== peg$FAILED) {
+              s6 = s10;
+            } else {
+              peg$currPos = s6;
+              s6 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
         } else {
           peg$currPos = s6;
           s6 = peg$FAILED;
@@ -912,254 +989,196 @@ function peg$parse(input, options) {
         peg$currPos = s6;
         s6 = peg$FAILED;
       }
-      if (s6 !== peg$FAILED) {
-        while (s6 !== peg$FAILED) {
-          s5.push(s6);
-          s6 = peg$currPos;
-          s7 = peg$parse_();
-          if (s7 !== peg$FAILED) {
-            s8 = peg$parseSequenceStage();
-            if (s8 !== peg$FAILED) {
-              s6 = s8;
-            } else {
-              peg$currPos = s6;
-              s6 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s6;
-            s6 = peg$FAILED;
-          }
-        }
-      } else {
-        s5 = peg$FAILED;
+      if (s6 === peg$FAILED) {
+        s6 = null;
       }
-      if (s5 !== peg$FAILED) {
-        s6 = peg$currPos;
-        s7 = peg$parse_();
-        if (s7 !== peg$FAILED) {
-          s8 = peg$parseUNTIL();
-          if (s8 !== peg$FAILED) {
-            s9 = peg$parse_();
-            if (s9 !== peg$FAILED) {
-              s10 = peg$parseSequenceStage();
-              if (s10 !== peg$FAILED) {
-                s6 = s10;
-              } else {
-                peg$currPos = s6;
-                s6 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s6;
-              s6 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s6;
-            s6 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s6;
-          s6 = peg$FAILED;
-        }
-        if (s6 === peg$FAILED) {
-          s6 = null;
-        }
-        peg$savedPos = s0;
-        s0 = peg$f2(s2, s3, s5, s6);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+      peg$savedPos = s0;
+      s0 = peg$f2(s2, s3, s5, s6);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseSample() {
-    let s0, s1, s2, s3, s4, s5, s6;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSAMPLE();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseJoinKeys();
-        if (s4 !== peg$FAILED) {
-          s2 = s4;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
+function peg$parseSample() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = peg$currPos;
+  s1 = peg$parseSAMPLE();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseJoinKeys();
+      if (s4 !== peg$FAILED) {
+        s2 = s4;
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = [];
-      s4 = peg$currPos;
-      s5 = peg$parse_();
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parseSampleStage();
-        if (s6 !== peg$FAILED) {
-          s4 = s6;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = [];
+    s4 = peg$currPos;
+    s5 = peg$parse_();
+    if (s5 !== peg$FAILED) {
+      s6 = peg$parseSampleStage();
+      if (s6 !== peg$FAILED) {
+        s4 = s6;
       } else {
         peg$currPos = s4;
         s4 = peg$FAILED;
       }
-      if (s4 !== peg$FAILED) {
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = peg$currPos;
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseSampleStage();
-            if (s6 !== peg$FAILED) {
-              s4 = s6;
-            } else {
-              peg$currPos = s4;
-              s4 = peg$FAILED;
-            }
+    } else {
+      peg$currPos = s4;
+      s4 = peg$FAILED;
+    }
+    if (s4 !== peg$FAILED) {
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
+        s4 = peg$currPos;
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseSampleStage();
+          if (s6 !== peg$FAILED) {
+            s4 = s6;
           } else {
             peg$currPos = s4;
             s4 = peg$FAILED;
           }
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
         }
-      } else {
-        s3 = peg$FAILED;
       }
-      if (s3 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f3(s2, s3);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    } else {
+      s3 = peg$FAILED;
+    }
+    if (s3 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f3(s2, s3);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseMisplacedBy() {
-    let s0, s1;
-
-    s0 = peg$currPos;
-    s1 = peg$parseBY();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f4();
-    }
-    s0 = s1;
-
-    return s0;
+function peg$parseMisplacedBy() {
+  let s0, s1;
+  s0 = peg$currPos;
+  s1 = peg$parseBY();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f4();
   }
+  s0 = s1;
+  return s0;
+}
 
-  function peg$parseSequenceStage() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
-
-    s0 = peg$currPos;
+function peg$parseSequenceStage() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  if (input.startsWith(peg$c0, peg$currPos)) {
+    s2 = peg$c0;
+    peg$currPos += 2;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e0); }
+  }
+  if (s2 !== peg$FAILED) {
+    peg$savedPos = s1;
+    s2 = peg$f5();
+  }
+  s1 = s2;
+  if (s1 === peg$FAILED) {
     s1 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c0) {
-      s2 = peg$c0;
-      peg$currPos += 2;
+    if (input.charCodeAt(peg$currPos) === 91) {
+      s2 = peg$c1;
+      peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e0); }
+      if (peg$silentFails === 0) { peg$fail(peg$e1); }
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s1;
-      s2 = peg$f5();
+      s2 = peg$f6();
     }
     s1 = s2;
-    if (s1 === peg$FAILED) {
-      s1 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 91) {
-        s2 = peg$c1;
-        peg$currPos++;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e1); }
-      }
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s1;
-        s2 = peg$f6();
-      }
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseCategory();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseWHERE();
-            if (s5 !== peg$FAILED) {
-              s6 = peg$parse_();
-              if (s6 !== peg$FAILED) {
-                s7 = peg$parseOr();
-                if (s7 !== peg$FAILED) {
-                  s8 = peg$parse_();
-                  if (s8 !== peg$FAILED) {
-                    if (input.charCodeAt(peg$currPos) === 93) {
-                      s9 = peg$c2;
-                      peg$currPos++;
-                    } else {
-                      s9 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e2); }
-                    }
-                    if (s9 !== peg$FAILED) {
-                      s10 = peg$currPos;
-                      s11 = peg$parse_();
-                      if (s11 !== peg$FAILED) {
-                        s12 = peg$parseJoinKeys();
-                        if (s12 !== peg$FAILED) {
-                          s10 = s12;
-                        } else {
-                          peg$currPos = s10;
-                          s10 = peg$FAILED;
-                        }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseCategory();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseWHERE();
+          if (s5 !== peg$FAILED) {
+            s6 = peg$parse_();
+            if (s6 !== peg$FAILED) {
+              s7 = peg$parseOr();
+              if (s7 !== peg$FAILED) {
+                s8 = peg$parse_();
+                if (s8 !== peg$FAILED) {
+                  if (input.charCodeAt(peg$currPos) === 93) {
+                    s9 = peg$c2;
+                    peg$currPos++;
+                  } else {
+                    s9 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                  }
+                  if (s9 !== peg$FAILED) {
+                    s10 = peg$currPos;
+                    s11 = peg$parse_();
+                    if (s11 !== peg$FAILED) {
+                      s12 = peg$parseJoinKeys();
+                      if (s12 !== peg$FAILED) {
+                        s10 = s12;
                       } else {
                         peg$currPos = s10;
                         s10 = peg$FAILED;
                       }
-                      if (s10 === peg$FAILED) {
-                        s10 = null;
-                      }
-                      s11 = peg$currPos;
-                      s12 = peg$parse_();
-                      if (s12 !== peg$FAILED) {
-                        s13 = peg$parseRuns();
-                        if (s13 !== peg$FAILED) {
-                          s11 = s13;
-                        } else {
-                          peg$currPos = s11;
-                          s11 = peg$FAILED;
-                        }
+                    } else {
+                      peg$currPos = s10;
+                      s10 = peg$FAILED;
+                    }
+                    if (s10 === peg$FAILED) {
+                      s10 = null;
+                    }
+                    s11 = peg$currPos;
+                    s12 = peg$parse_();
+                    if (s12 !== peg$FAILED) {
+                      s13 = peg$parseRuns();
+                      if (s13 !== peg$FAILED) {
+                        s11 = s13;
                       } else {
                         peg$currPos = s11;
                         s11 = peg$FAILED;
                       }
-                      if (s11 === peg$FAILED) {
-                        s11 = null;
-                      }
-                      peg$savedPos = s0;
-                      s0 = peg$f7(s1, s3, s7, s10, s11);
                     } else {
-                      peg$currPos = s0;
-                      s0 = peg$FAILED;
+                      peg$currPos = s11;
+                      s11 = peg$FAILED;
                     }
+                    if (s11 === peg$FAILED) {
+                      s11 = null;
+                    }
+                    peg$savedPos = s0;
+                    s0 = peg$f7(s1, s3, s7, s10, s11);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -1192,67 +1211,65 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseSampleStage() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 91) {
-      s1 = peg$c1;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e1); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseCategory();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseWHERE();
-            if (s5 !== peg$FAILED) {
-              s6 = peg$parse_();
-              if (s6 !== peg$FAILED) {
-                s7 = peg$parseOr();
-                if (s7 !== peg$FAILED) {
-                  s8 = peg$parse_();
-                  if (s8 !== peg$FAILED) {
-                    if (input.charCodeAt(peg$currPos) === 93) {
-                      s9 = peg$c2;
-                      peg$currPos++;
-                    } else {
-                      s9 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e2); }
-                    }
-                    if (s9 !== peg$FAILED) {
-                      s10 = peg$currPos;
-                      s11 = peg$parse_();
-                      if (s11 !== peg$FAILED) {
-                        s12 = peg$parseJoinKeys();
-                        if (s12 !== peg$FAILED) {
-                          s10 = s12;
-                        } else {
-                          peg$currPos = s10;
-                          s10 = peg$FAILED;
-                        }
+function peg$parseSampleStage() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 91) {
+    s1 = peg$c1;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e1); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseCategory();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseWHERE();
+          if (s5 !== peg$FAILED) {
+            s6 = peg$parse_();
+            if (s6 !== peg$FAILED) {
+              s7 = peg$parseOr();
+              if (s7 !== peg$FAILED) {
+                s8 = peg$parse_();
+                if (s8 !== peg$FAILED) {
+                  if (input.charCodeAt(peg$currPos) === 93) {
+                    s9 = peg$c2;
+                    peg$currPos++;
+                  } else {
+                    s9 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                  }
+                  if (s9 !== peg$FAILED) {
+                    s10 = peg$currPos;
+                    s11 = peg$parse_();
+                    if (s11 !== peg$FAILED) {
+                      s12 = peg$parseJoinKeys();
+                      if (s12 !== peg$FAILED) {
+                        s10 = s12;
                       } else {
                         peg$currPos = s10;
                         s10 = peg$FAILED;
                       }
-                      if (s10 === peg$FAILED) {
-                        s10 = null;
-                      }
-                      peg$savedPos = s0;
-                      s0 = peg$f8(s3, s7, s10);
                     } else {
-                      peg$currPos = s0;
-                      s0 = peg$FAILED;
+                      peg$currPos = s10;
+                      s10 = peg$FAILED;
                     }
+                    if (s10 === peg$FAILED) {
+                      s10 = null;
+                    }
+                    peg$savedPos = s0;
+                    s0 = peg$f8(s3, s7, s10);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -1285,21 +1302,57 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseJoinKeys() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    s1 = peg$parseBY();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseOr();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
+function peg$parseJoinKeys() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  s1 = peg$parseBY();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseOr();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s7 = peg$c3;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseOr();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
           s5 = peg$currPos;
           s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
@@ -1332,47 +1385,9 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s7 = peg$c3;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseOr();
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          }
-          peg$savedPos = s0;
-          s0 = peg$f9(s3, s4);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
         }
+        peg$savedPos = s0;
+        s0 = peg$f9(s3, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1381,219 +1396,42 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseMaxspan() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    s1 = peg$parseWITH();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseMAXSPAN();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 61) {
-              s5 = peg$c4;
-              peg$currPos++;
-            } else {
-              s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e4); }
-            }
-            if (s5 !== peg$FAILED) {
-              s6 = peg$parse_();
-              if (s6 !== peg$FAILED) {
-                s7 = peg$parseInteger();
-                if (s7 !== peg$FAILED) {
-                  s8 = peg$parse_();
-                  if (s8 !== peg$FAILED) {
-                    s9 = peg$parseTimeUnit();
-                    if (s9 !== peg$FAILED) {
-                      peg$savedPos = s0;
-                      s0 = peg$f10(s7, s9);
-                    } else {
-                      peg$currPos = s0;
-                      s0 = peg$FAILED;
-                    }
-                  } else {
-                    peg$currPos = s0;
-                    s0 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseTimeUnit() {
-    let s0, s1, s2, s3;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    if (input.substr(peg$currPos, 6) === peg$c5) {
-      s2 = peg$c5;
-      peg$currPos += 6;
-    } else {
-      s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e6); }
-    }
-    if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 2) === peg$c6) {
-        s2 = peg$c6;
-        peg$currPos += 2;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e7); }
-      }
-      if (s2 === peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 109) {
-          s2 = peg$c7;
-          peg$currPos++;
-        } else {
-          s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e8); }
-        }
-        if (s2 === peg$FAILED) {
-          if (input.substr(peg$currPos, 5) === peg$c8) {
-            s2 = peg$c8;
-            peg$currPos += 5;
-          } else {
-            s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e9); }
-          }
-          if (s2 === peg$FAILED) {
-            s2 = input.charAt(peg$currPos);
-            if (peg$r0.test(s2)) {
-              peg$currPos++;
-            } else {
-              s2 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e10); }
-            }
-          }
-        }
-      }
-    }
+function peg$parseMaxspan() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  s1 = peg$parseWITH();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
     if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e5); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseRuns() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    s0 = peg$currPos;
-    s1 = peg$parseWITH();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        if (input.substr(peg$currPos, 4) === peg$c9) {
-          s3 = peg$c9;
-          peg$currPos += 4;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e12); }
-        }
-        if (s3 !== peg$FAILED) {
-          s4 = peg$currPos;
-          peg$silentFails++;
-          s5 = input.charAt(peg$currPos);
-          if (peg$r1.test(s5)) {
+      s3 = peg$parseMAXSPAN();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 61) {
+            s5 = peg$c4;
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e11); }
+            if (peg$silentFails === 0) { peg$fail(peg$e4); }
           }
-          peg$silentFails--;
-          if (s5 === peg$FAILED) {
-            s4 = undefined;
-          } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
-          }
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parse_();
-            if (s5 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 61) {
-                s6 = peg$c4;
-                peg$currPos++;
-              } else {
-                s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e4); }
-              }
-              if (s6 !== peg$FAILED) {
-                s7 = peg$parse_();
-                if (s7 !== peg$FAILED) {
-                  s8 = peg$parseInteger();
-                  if (s8 !== peg$FAILED) {
+          if (s5 !== peg$FAILED) {
+            s6 = peg$parse_();
+            if (s6 !== peg$FAILED) {
+              s7 = peg$parseInteger();
+              if (s7 !== peg$FAILED) {
+                s8 = peg$parse_();
+                if (s8 !== peg$FAILED) {
+                  s9 = peg$parseTimeUnit();
+                  if (s9 !== peg$FAILED) {
                     peg$savedPos = s0;
-                    s0 = peg$f11(s8);
+                    s0 = peg$f10(s7, s9);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -1626,32 +1464,157 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parsePipe() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 124) {
-      s1 = peg$c10;
+function peg$parseTimeUnit() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  if (input.startsWith(peg$c5, peg$currPos)) {
+    s2 = peg$c5;
+    peg$currPos += 6;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e6); }
+  }
+  if (s2 === peg$FAILED) {
+    if (input.startsWith(peg$c6, peg$currPos)) {
+      s2 = peg$c6;
+      peg$currPos += 2;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e7); }
+    }
+    if (s2 === peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 109) {
+        s2 = peg$c7;
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e8); }
+      }
+      if (s2 === peg$FAILED) {
+        if (input.startsWith(peg$c8, peg$currPos)) {
+          s2 = peg$c8;
+          peg$currPos += 5;
+        } else {
+          s2 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e9); }
+        }
+        if (s2 === peg$FAILED) {
+          s2 = input.charAt(peg$currPos);
+          if (peg$r0.test(s2)) {
+            peg$currPos++;
+          } else {
+            s2 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e10); }
+          }
+        }
+      }
+    }
+  }
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
       peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e13); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parsePipeName();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseInteger();
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f12(s3, s5);
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s0 = s1;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e5); }
+  }
+  return s0;
+}
+
+function peg$parseRuns() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  s0 = peg$currPos;
+  s1 = peg$parseWITH();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      if (input.startsWith(peg$c9, peg$currPos)) {
+        s3 = peg$c9;
+        peg$currPos += 4;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e12); }
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$currPos;
+        peg$silentFails++;
+        s5 = input.charAt(peg$currPos);
+        if (peg$r1.test(s5)) {
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e11); }
+        }
+        peg$silentFails--;
+        if (s5 === peg$FAILED) {
+          s4 = undefined;
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parse_();
+          if (s5 !== peg$FAILED) {
+            if (input.charCodeAt(peg$currPos) === 61) {
+              s6 = peg$c4;
+              peg$currPos++;
+            } else {
+              s6 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e4); }
+            }
+            if (s6 !== peg$FAILED) {
+              s7 = peg$parse_();
+              if (s7 !== peg$FAILED) {
+                s8 = peg$parseInteger();
+                if (s8 !== peg$FAILED) {
+                  peg$savedPos = s0;
+                  s0 = peg$f11(s8);
+                } else {
+                  peg$currPos = s0;
+                  s0 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s0;
+                s0 = peg$FAILED;
+              }
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1672,98 +1635,38 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parsePipeName() {
-    let s0, s1, s2, s3;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c11) {
-      s2 = peg$c11;
-      peg$currPos += 4;
-    } else {
-      s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e15); }
-    }
-    if (s2 === peg$FAILED) {
-      if (input.substr(peg$currPos, 4) === peg$c12) {
-        s2 = peg$c12;
-        peg$currPos += 4;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e16); }
-      }
-    }
+function peg$parsePipe() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 124) {
+    s1 = peg$c10;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e13); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
     if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e14); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseCategory() {
-    let s0, s1, s2;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parseANY();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f13();
-    }
-    s0 = s1;
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseName();
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = peg$currPos;
-        s2 = peg$f14(s1);
-        if (s2) {
-          s2 = undefined;
-        } else {
-          s2 = peg$FAILED;
-        }
-        if (s2 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f15(s1);
+      s3 = peg$parsePipeName();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseInteger();
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f12(s3, s5);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1772,32 +1675,162 @@ function peg$parse(input, options) {
         peg$currPos = s0;
         s0 = peg$FAILED;
       }
-      if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        s1 = peg$parseString();
-        if (s1 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s1 = peg$f16(s1);
-        }
-        s0 = s1;
-      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parsePipeName() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  if (input.startsWith(peg$c11, peg$currPos)) {
+    s2 = peg$c11;
+    peg$currPos += 4;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e15); }
+  }
+  if (s2 === peg$FAILED) {
+    if (input.startsWith(peg$c12, peg$currPos)) {
+      s2 = peg$c12;
+      peg$currPos += 4;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e16); }
+    }
+  }
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
     peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e17); }
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-
-    return s0;
+    if (s2 !== peg$FAILED) {
+      s0 = s1;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e14); }
+  }
+  return s0;
+}
 
-  function peg$parseOr() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
+function peg$parseCategory() {
+  let s0, s1, s2;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parseANY();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f13();
+  }
+  s0 = s1;
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseAnd();
+    s1 = peg$parseName();
     if (s1 !== peg$FAILED) {
-      s2 = [];
+      peg$savedPos = peg$currPos;
+      s2 = peg$f14(s1);
+      if (s2) {
+        s2 = undefined;
+      } else {
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f15(s1);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$parseString();
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f16(s1);
+      }
+      s0 = s1;
+    }
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e17); }
+  }
+  return s0;
+}
+
+function peg$parseOr() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseAnd();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseOR();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseAnd();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -1824,26 +1857,32 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseOR();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseAnd();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f17(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseAnd() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseNot();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseAND();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseNot();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -1852,24 +1891,16 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
       }
-      peg$savedPos = s0;
-      s0 = peg$f17(s1, s2);
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-
-    return s0;
-  }
-
-  function peg$parseAnd() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNot();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -1896,61 +1927,27 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseAND();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseNot();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f18(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f18(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseNot() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNOT();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseNot();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f19(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseNot() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseNOT();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseNot();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f19(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1959,58 +1956,86 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseCompare();
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseCompare();
+  }
+  return s0;
+}
 
-  function peg$parseCompare() {
-    let s0, s1, s2, s3, s4;
-
-    s0 = peg$currPos;
-    s1 = peg$parseArith();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseCompareTail();
-        if (s4 !== peg$FAILED) {
-          s2 = s4;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
+function peg$parseCompare() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  s1 = peg$parseArith();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseCompareTail();
+      if (s4 !== peg$FAILED) {
+        s2 = s4;
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f20(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseCompareTail() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseComparisonOp();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseArith();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f21(s1, s3);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
       }
-      peg$savedPos = s0;
-      s0 = peg$f20(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseCompareTail() {
-    let s0, s1, s2, s3, s4, s5;
-
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseComparisonOp();
+    if (input.charCodeAt(peg$currPos) === 58) {
+      s1 = peg$c13;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e18); }
+    }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
       if (s2 !== peg$FAILED) {
-        s3 = peg$parseArith();
+        s3 = peg$parsePatterns();
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f21(s1, s3);
+          s0 = peg$f22(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2025,20 +2050,14 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 58) {
-        s1 = peg$c13;
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e18); }
-      }
+      s1 = peg$parsePatternOp();
       if (s1 !== peg$FAILED) {
         s2 = peg$parse_();
         if (s2 !== peg$FAILED) {
           s3 = peg$parsePatterns();
           if (s3 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f22(s3);
+            s0 = peg$f23(s1, s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2053,14 +2072,26 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        s1 = peg$parsePatternOp();
+        s1 = peg$parseNOT();
         if (s1 !== peg$FAILED) {
           s2 = peg$parse_();
           if (s2 !== peg$FAILED) {
-            s3 = peg$parsePatterns();
+            s3 = peg$parseInOp();
             if (s3 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f23(s1, s3);
+              s4 = peg$parse_();
+              if (s4 !== peg$FAILED) {
+                s5 = peg$parseValueList();
+                if (s5 !== peg$FAILED) {
+                  peg$savedPos = s0;
+                  s0 = peg$f24(s3, s5);
+                } else {
+                  peg$currPos = s0;
+                  s0 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s0;
+                s0 = peg$FAILED;
+              }
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -2075,26 +2106,14 @@ function peg$parse(input, options) {
         }
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          s1 = peg$parseNOT();
+          s1 = peg$parseInOp();
           if (s1 !== peg$FAILED) {
             s2 = peg$parse_();
             if (s2 !== peg$FAILED) {
-              s3 = peg$parseInOp();
+              s3 = peg$parseValueList();
               if (s3 !== peg$FAILED) {
-                s4 = peg$parse_();
-                if (s4 !== peg$FAILED) {
-                  s5 = peg$parseValueList();
-                  if (s5 !== peg$FAILED) {
-                    peg$savedPos = s0;
-                    s0 = peg$f24(s3, s5);
-                  } else {
-                    peg$currPos = s0;
-                    s0 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
-                }
+                peg$savedPos = s0;
+                s0 = peg$f25(s1, s3);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2109,232 +2128,236 @@ function peg$parse(input, options) {
           }
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            s1 = peg$parseInOp();
-            if (s1 !== peg$FAILED) {
-              s2 = peg$parse_();
-              if (s2 !== peg$FAILED) {
-                s3 = peg$parseValueList();
-                if (s3 !== peg$FAILED) {
-                  peg$savedPos = s0;
-                  s0 = peg$f25(s1, s3);
-                } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
+            s1 = peg$currPos;
+            peg$silentFails++;
+            s2 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 61) {
+              s3 = peg$c4;
+              peg$currPos++;
             } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
+              s3 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e4); }
             }
-            if (s0 === peg$FAILED) {
-              s0 = peg$currPos;
-              s1 = peg$currPos;
+            if (s3 !== peg$FAILED) {
+              s4 = peg$currPos;
               peg$silentFails++;
-              s2 = peg$currPos;
               if (input.charCodeAt(peg$currPos) === 61) {
-                s3 = peg$c4;
+                s5 = peg$c4;
                 peg$currPos++;
               } else {
-                s3 = peg$FAILED;
+                s5 = peg$FAILED;
                 if (peg$silentFails === 0) { peg$fail(peg$e4); }
               }
-              if (s3 !== peg$FAILED) {
-                s4 = peg$currPos;
-                peg$silentFails++;
-                if (input.charCodeAt(peg$currPos) === 61) {
-                  s5 = peg$c4;
-                  peg$currPos++;
-                } else {
-                  s5 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e4); }
-                }
-                peg$silentFails--;
-                if (s5 === peg$FAILED) {
-                  s4 = undefined;
-                } else {
-                  peg$currPos = s4;
-                  s4 = peg$FAILED;
-                }
-                if (s4 !== peg$FAILED) {
-                  s3 = [s3, s4];
-                  s2 = s3;
-                } else {
-                  peg$currPos = s2;
-                  s2 = peg$FAILED;
-                }
+              peg$silentFails--;
+              if (s5 === peg$FAILED) {
+                s4 = undefined;
+              } else {
+                peg$currPos = s4;
+                s4 = peg$FAILED;
+              }
+              if (s4 !== peg$FAILED) {
+                s3 = [s3, s4];
+                s2 = s3;
               } else {
                 peg$currPos = s2;
                 s2 = peg$FAILED;
               }
-              peg$silentFails--;
-              if (s2 !== peg$FAILED) {
-                peg$currPos = s1;
-                s1 = undefined;
-              } else {
-                s1 = peg$FAILED;
-              }
-              if (s1 !== peg$FAILED) {
-                peg$savedPos = s0;
-                s1 = peg$f26();
-              }
-              s0 = s1;
-            }
-          }
-        }
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseComparisonOp() {
-    let s0, s1;
-
-    peg$silentFails++;
-    if (input.substr(peg$currPos, 2) === peg$c14) {
-      s0 = peg$c14;
-      peg$currPos += 2;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e20); }
-    }
-    if (s0 === peg$FAILED) {
-      if (input.substr(peg$currPos, 2) === peg$c15) {
-        s0 = peg$c15;
-        peg$currPos += 2;
-      } else {
-        s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e21); }
-      }
-      if (s0 === peg$FAILED) {
-        if (input.substr(peg$currPos, 2) === peg$c16) {
-          s0 = peg$c16;
-          peg$currPos += 2;
-        } else {
-          s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e22); }
-        }
-        if (s0 === peg$FAILED) {
-          if (input.substr(peg$currPos, 2) === peg$c17) {
-            s0 = peg$c17;
-            peg$currPos += 2;
-          } else {
-            s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e23); }
-          }
-          if (s0 === peg$FAILED) {
-            s0 = input.charAt(peg$currPos);
-            if (peg$r2.test(s0)) {
-              peg$currPos++;
             } else {
-              s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e24); }
+              peg$currPos = s2;
+              s2 = peg$FAILED;
             }
-          }
-        }
-      }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e19); }
-    }
-
-    return s0;
-  }
-
-  function peg$parsePatternOp() {
-    let s0, s1;
-
-    if (input.substr(peg$currPos, 5) === peg$c18) {
-      s0 = peg$c18;
-      peg$currPos += 5;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e25); }
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseLIKE();
-      if (s1 !== peg$FAILED) {
-        s0 = input.substring(s0, peg$currPos);
-      } else {
-        s0 = s1;
-      }
-      if (s0 === peg$FAILED) {
-        if (input.substr(peg$currPos, 6) === peg$c19) {
-          s0 = peg$c19;
-          peg$currPos += 6;
-        } else {
-          s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e26); }
-        }
-        if (s0 === peg$FAILED) {
-          s0 = peg$currPos;
-          s1 = peg$parseREGEX();
-          if (s1 !== peg$FAILED) {
-            s0 = input.substring(s0, peg$currPos);
-          } else {
+            peg$silentFails--;
+            if (s2 !== peg$FAILED) {
+              peg$currPos = s1;
+              s1 = undefined;
+            } else {
+              s1 = peg$FAILED;
+            }
+            if (s1 !== peg$FAILED) {
+              peg$savedPos = s0;
+              s1 = peg$f26();
+            }
             s0 = s1;
           }
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseInOp() {
-    let s0, s1;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c20) {
-      s1 = peg$c20;
-      peg$currPos += 3;
+function peg$parseComparisonOp() {
+  let s0, s1;
+  peg$silentFails++;
+  if (input.startsWith(peg$c14, peg$currPos)) {
+    s0 = peg$c14;
+    peg$currPos += 2;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e20); }
+  }
+  if (s0 === peg$FAILED) {
+    if (input.startsWith(peg$c15, peg$currPos)) {
+      s0 = peg$c15;
+      peg$currPos += 2;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      s0 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e21); }
     }
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f27();
-    }
-    s0 = s1;
     if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseIN();
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f28();
+      if (input.startsWith(peg$c16, peg$currPos)) {
+        s0 = peg$c16;
+        peg$currPos += 2;
+      } else {
+        s0 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
       }
+      if (s0 === peg$FAILED) {
+        if (input.startsWith(peg$c17, peg$currPos)) {
+          s0 = peg$c17;
+          peg$currPos += 2;
+        } else {
+          s0 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e23); }
+        }
+        if (s0 === peg$FAILED) {
+          s0 = input.charAt(peg$currPos);
+          if (peg$r2.test(s0)) {
+            peg$currPos++;
+          } else {
+            s0 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e24); }
+          }
+        }
+      }
+    }
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e19); }
+  }
+  return s0;
+}
+
+function peg$parsePatternOp() {
+  let s0, s1;
+  if (input.startsWith(peg$c18, peg$currPos)) {
+    s0 = peg$c18;
+    peg$currPos += 5;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e25); }
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$parseLIKE();
+    if (s1 !== peg$FAILED) {
+      s0 = input.substring(s0, peg$currPos);
+    } else {
       s0 = s1;
     }
-
-    return s0;
-  }
-
-  function peg$parsePatterns() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c21;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e28); }
+    if (s0 === peg$FAILED) {
+      if (input.startsWith(peg$c19, peg$currPos)) {
+        s0 = peg$c19;
+        peg$currPos += 6;
+      } else {
+        s0 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e26); }
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        s1 = peg$parseREGEX();
+        if (s1 !== peg$FAILED) {
+          s0 = input.substring(s0, peg$currPos);
+        } else {
+          s0 = s1;
+        }
+      }
     }
+  }
+  return s0;
+}
+
+function peg$parseInOp() {
+  let s0, s1;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c20, peg$currPos)) {
+    s1 = peg$c20;
+    peg$currPos += 3;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e27); }
+  }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f27();
+  }
+  s0 = s1;
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$parseIN();
     if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseConstant();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = [];
+      peg$savedPos = s0;
+      s1 = peg$f28();
+    }
+    s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parsePatterns() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s1 = peg$c21;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e28); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseConstant();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = [];
+          s6 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s7 = peg$c3;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseConstant();
+              if (s9 !== peg$FAILED) {
+                s10 = peg$parse_();
+                if (s10 !== peg$FAILED) {
+                  s6 = s9;
+                } else {
+                  peg$currPos = s6;
+                  s6 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s6;
+                s6 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s6;
+              s6 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
+          while (s6 !== peg$FAILED) {
+            s5.push(s6);
             s6 = peg$currPos;
             if (input.charCodeAt(peg$currPos) === 44) {
               s7 = peg$c3;
@@ -2367,55 +2390,17 @@ function peg$parse(input, options) {
               peg$currPos = s6;
               s6 = peg$FAILED;
             }
-            while (s6 !== peg$FAILED) {
-              s5.push(s6);
-              s6 = peg$currPos;
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s7 = peg$c3;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseConstant();
-                  if (s9 !== peg$FAILED) {
-                    s10 = peg$parse_();
-                    if (s10 !== peg$FAILED) {
-                      s6 = s9;
-                    } else {
-                      peg$currPos = s6;
-                      s6 = peg$FAILED;
-                    }
-                  } else {
-                    peg$currPos = s6;
-                    s6 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s6;
-                  s6 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s6;
-                s6 = peg$FAILED;
-              }
-            }
-            if (input.charCodeAt(peg$currPos) === 41) {
-              s6 = peg$c22;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e29); }
-            }
-            if (s6 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f29(s3, s5);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+          }
+          if (input.charCodeAt(peg$currPos) === 41) {
+            s6 = peg$c22;
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e29); }
+          }
+          if (s6 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f29(s3, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2432,36 +2417,66 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseConstant();
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f30(s1);
-      }
-      s0 = s1;
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseValueList() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c21;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e28); }
-    }
+    s1 = peg$parseConstant();
     if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseListItem();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
+      peg$savedPos = s0;
+      s1 = peg$f30(s1);
+    }
+    s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parseValueList() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s1 = peg$c21;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e28); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseListItem();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 44) {
+          s6 = peg$c3;
+          peg$currPos++;
+        } else {
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e3); }
+        }
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parse_();
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parseListItem();
+            if (s8 !== peg$FAILED) {
+              s5 = s8;
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
           s5 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 44) {
             s6 = peg$c3;
@@ -2488,49 +2503,17 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            if (input.charCodeAt(peg$currPos) === 44) {
-              s6 = peg$c3;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e3); }
-            }
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parseListItem();
-                if (s8 !== peg$FAILED) {
-                  s5 = s8;
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          }
-          if (input.charCodeAt(peg$currPos) === 41) {
-            s5 = peg$c22;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e29); }
-          }
-          if (s5 !== peg$FAILED) {
-            peg$savedPos = s0;
-            s0 = peg$f31(s3, s4);
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
+        }
+        if (input.charCodeAt(peg$currPos) === 41) {
+          s5 = peg$c22;
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e29); }
+        }
+        if (s5 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f31(s3, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2543,40 +2526,57 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseListItem() {
-    let s0, s1, s2, s3, s4;
-
+function peg$parseListItem() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  s1 = peg$parseConstant();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      peg$silentFails++;
+      s4 = input.charAt(peg$currPos);
+      if (peg$r3.test(s4)) {
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e30); }
+      }
+      peg$silentFails--;
+      if (s4 !== peg$FAILED) {
+        peg$currPos = s3;
+        s3 = undefined;
+      } else {
+        s3 = peg$FAILED;
+      }
+      if (s3 !== peg$FAILED) {
+        s0 = s1;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseConstant();
+    s1 = peg$parseOr();
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
       if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        peg$silentFails++;
-        s4 = input.charAt(peg$currPos);
-        if (peg$r3.test(s4)) {
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e30); }
-        }
-        peg$silentFails--;
-        if (s4 !== peg$FAILED) {
-          peg$currPos = s3;
-          s3 = undefined;
-        } else {
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          s0 = s1;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+        s0 = s1;
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2585,33 +2585,46 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseOr();
-      if (s1 !== peg$FAILED) {
-        s2 = peg$parse_();
-        if (s2 !== peg$FAILED) {
-          s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parseArith() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  s0 = peg$currPos;
+  s1 = peg$parseUnary();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseArithOp();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseOffset();
+          s8 = peg$parseUnary();
+          if (s8 !== peg$FAILED) {
+            peg$savedPos = s3;
+            s3 = peg$f32(s1, s5, s7, s8);
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s3;
+          s3 = peg$FAILED;
         }
       } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
+        peg$currPos = s3;
+        s3 = peg$FAILED;
       }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-
-    return s0;
-  }
-
-  function peg$parseArith() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    s0 = peg$currPos;
-    s1 = peg$parseUnary();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -2640,119 +2653,77 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseArithOp();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseOffset();
-              s8 = peg$parseUnary();
-              if (s8 !== peg$FAILED) {
-                peg$savedPos = s3;
-                s3 = peg$f32(s1, s5, s7, s8);
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f33(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
-  }
-
-  function peg$parseArithOp() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = input.charAt(peg$currPos);
-    if (peg$r4.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e32); }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e31); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseUnaryOp() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = input.charAt(peg$currPos);
-    if (peg$r5.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e34); }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e33); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseOffset() {
-    let s0, s1;
-
-    s0 = peg$currPos;
-    s1 = '';
     peg$savedPos = s0;
-    s1 = peg$f34();
-    s0 = s1;
-
-    return s0;
+    s0 = peg$f33(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseUnary() {
-    let s0, s1, s2, s3;
+function peg$parseArithOp() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r4.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e32); }
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e31); }
+  }
+  return s0;
+}
 
-    s0 = peg$parsePrimary();
+function peg$parseUnaryOp() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r5.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e34); }
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e33); }
+  }
+  return s0;
+}
+
+function peg$parseOffset() {
+  let s0, s1;
+  s0 = peg$currPos;
+  s1 = '';
+  peg$savedPos = s0;
+  s1 = peg$f34();
+  s0 = s1;
+  return s0;
+}
+
+function peg$parseUnary() {
+  let s0, s1, s2, s3;
+  s0 = peg$parsePrimary();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseNegativeNumber();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseNegativeNumber();
-      if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        s1 = peg$parseUnaryOp();
-        if (s1 !== peg$FAILED) {
-          s2 = peg$parse_();
-          if (s2 !== peg$FAILED) {
-            s3 = peg$parseUnary();
-            if (s3 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f35(s1, s3);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+      s0 = peg$currPos;
+      s1 = peg$parseUnaryOp();
+      if (s1 !== peg$FAILED) {
+        s2 = peg$parse_();
+        if (s2 !== peg$FAILED) {
+          s3 = peg$parseUnary();
+          if (s3 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f35(s1, s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2761,49 +2732,47 @@ function peg$parse(input, options) {
           peg$currPos = s0;
           s0 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parsePrimary() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$parseNameLed();
+function peg$parsePrimary() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$parseNameLed();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseString();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseString();
+      s0 = peg$parseNumber();
       if (s0 === peg$FAILED) {
-        s0 = peg$parseNumber();
-        if (s0 === peg$FAILED) {
-          s0 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 40) {
-            s1 = peg$c21;
-            peg$currPos++;
-          } else {
-            s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e28); }
-          }
-          if (s1 !== peg$FAILED) {
-            s2 = peg$parse_();
-            if (s2 !== peg$FAILED) {
-              s3 = peg$parseOr();
-              if (s3 !== peg$FAILED) {
-                s4 = peg$parse_();
-                if (s4 !== peg$FAILED) {
-                  if (input.charCodeAt(peg$currPos) === 41) {
-                    s5 = peg$c22;
-                    peg$currPos++;
-                  } else {
-                    s5 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e29); }
-                  }
-                  if (s5 !== peg$FAILED) {
-                    s0 = s3;
-                  } else {
-                    peg$currPos = s0;
-                    s0 = peg$FAILED;
-                  }
+        s0 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 40) {
+          s1 = peg$c21;
+          peg$currPos++;
+        } else {
+          s1 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e28); }
+        }
+        if (s1 !== peg$FAILED) {
+          s2 = peg$parse_();
+          if (s2 !== peg$FAILED) {
+            s3 = peg$parseOr();
+            if (s3 !== peg$FAILED) {
+              s4 = peg$parse_();
+              if (s4 !== peg$FAILED) {
+                if (input.charCodeAt(peg$currPos) === 41) {
+                  s5 = peg$c22;
+                  peg$currPos++;
+                } else {
+                  s5 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e29); }
+                }
+                if (s5 !== peg$FAILED) {
+                  s0 = s3;
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -2820,79 +2789,82 @@ function peg$parse(input, options) {
             peg$currPos = s0;
             s0 = peg$FAILED;
           }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+        if (s0 === peg$FAILED) {
+          s0 = peg$currPos;
+          s1 = peg$parseTRUE();
+          if (s1 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s1 = peg$f36();
+          }
+          s0 = s1;
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            s1 = peg$parseTRUE();
+            s1 = peg$parseFALSE();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f36();
+              s1 = peg$f37();
             }
             s0 = s1;
             if (s0 === peg$FAILED) {
               s0 = peg$currPos;
-              s1 = peg$parseFALSE();
+              s1 = peg$parseNULL();
               if (s1 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s1 = peg$f37();
+                s1 = peg$f38();
               }
               s0 = s1;
               if (s0 === peg$FAILED) {
-                s0 = peg$currPos;
-                s1 = peg$parseNULL();
-                if (s1 !== peg$FAILED) {
-                  peg$savedPos = s0;
-                  s1 = peg$f38();
-                }
-                s0 = s1;
+                s0 = peg$parseOptionalField();
                 if (s0 === peg$FAILED) {
-                  s0 = peg$parseOptionalField();
+                  s0 = peg$parseQuotedField();
                   if (s0 === peg$FAILED) {
-                    s0 = peg$parseQuotedField();
+                    s0 = peg$currPos;
+                    s1 = peg$currPos;
+                    peg$silentFails++;
+                    if (input.charCodeAt(peg$currPos) === 39) {
+                      s2 = peg$c23;
+                      peg$currPos++;
+                    } else {
+                      s2 = peg$FAILED;
+                      if (peg$silentFails === 0) { peg$fail(peg$e35); }
+                    }
+                    peg$silentFails--;
+                    if (s2 !== peg$FAILED) {
+                      peg$currPos = s1;
+                      s1 = undefined;
+                    } else {
+                      s1 = peg$FAILED;
+                    }
+                    if (s1 !== peg$FAILED) {
+                      peg$savedPos = s0;
+                      s1 = peg$f39();
+                    }
+                    s0 = s1;
                     if (s0 === peg$FAILED) {
                       s0 = peg$currPos;
-                      s1 = peg$currPos;
-                      peg$silentFails++;
-                      if (input.charCodeAt(peg$currPos) === 39) {
-                        s2 = peg$c23;
-                        peg$currPos++;
-                      } else {
-                        s2 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e35); }
-                      }
-                      peg$silentFails--;
-                      if (s2 !== peg$FAILED) {
-                        peg$currPos = s1;
-                        s1 = undefined;
-                      } else {
-                        s1 = peg$FAILED;
-                      }
+                      s1 = peg$parseName();
                       if (s1 !== peg$FAILED) {
-                        peg$savedPos = s0;
-                        s1 = peg$f39();
-                      }
-                      s0 = s1;
-                      if (s0 === peg$FAILED) {
-                        s0 = peg$currPos;
-                        s1 = peg$parseName();
-                        if (s1 !== peg$FAILED) {
-                          peg$savedPos = peg$currPos;
-                          s2 = peg$f40(s1);
-                          if (s2) {
-                            s2 = undefined;
-                          } else {
-                            s2 = peg$FAILED;
-                          }
-                          if (s2 !== peg$FAILED) {
-                            peg$savedPos = s0;
-                            s0 = peg$f41(s1);
-                          } else {
-                            peg$currPos = s0;
-                            s0 = peg$FAILED;
-                          }
+                        peg$savedPos = peg$currPos;
+                        s2 = peg$f40(s1);
+                        if (s2) {
+                          s2 = undefined;
+                        } else {
+                          s2 = peg$FAILED;
+                        }
+                        if (s2 !== peg$FAILED) {
+                          peg$savedPos = s0;
+                          s0 = peg$f41(s1);
                         } else {
                           peg$currPos = s0;
                           s0 = peg$FAILED;
                         }
+                      } else {
+                        peg$currPos = s0;
+                        s0 = peg$FAILED;
                       }
                     }
                   }
@@ -2903,122 +2875,117 @@ function peg$parse(input, options) {
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseNameLed() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
-
-    s0 = peg$currPos;
-    s1 = peg$parseName();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = peg$currPos;
-      s2 = peg$f42(s1);
-      if (s2) {
-        s2 = undefined;
+function peg$parseNameLed() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+  s0 = peg$currPos;
+  s1 = peg$parseName();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = peg$currPos;
+    s2 = peg$f42(s1);
+    if (s2) {
+      s2 = undefined;
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      s4 = [];
+      s5 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s6 = peg$c24;
+        peg$currPos++;
       } else {
-        s2 = peg$FAILED;
+        s6 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e36); }
       }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        s4 = [];
-        s5 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s6 = peg$c24;
-          peg$currPos++;
-        } else {
-          s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e36); }
-        }
-        if (s6 !== peg$FAILED) {
-          s7 = peg$parseFieldSegment();
-          if (s7 !== peg$FAILED) {
-            s5 = s7;
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
+      if (s6 !== peg$FAILED) {
+        s7 = peg$parseFieldSegment();
+        if (s7 !== peg$FAILED) {
+          s5 = s7;
         } else {
           peg$currPos = s5;
           s5 = peg$FAILED;
         }
-        if (s5 !== peg$FAILED) {
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            if (input.charCodeAt(peg$currPos) === 46) {
-              s6 = peg$c24;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e36); }
-            }
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseFieldSegment();
-              if (s7 !== peg$FAILED) {
-                s5 = s7;
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
+      } else {
+        peg$currPos = s5;
+        s5 = peg$FAILED;
+      }
+      if (s5 !== peg$FAILED) {
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
+          s5 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 46) {
+            s6 = peg$c24;
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e36); }
+          }
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parseFieldSegment();
+            if (s7 !== peg$FAILED) {
+              s5 = s7;
             } else {
               peg$currPos = s5;
               s5 = peg$FAILED;
             }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
           }
+        }
+      } else {
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        peg$savedPos = s3;
+        s4 = peg$f43(s1, s4);
+      }
+      s3 = s4;
+      if (s3 === peg$FAILED) {
+        s3 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 126) {
+          s4 = peg$c25;
+          peg$currPos++;
         } else {
           s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e37); }
         }
-        if (s4 !== peg$FAILED) {
-          peg$savedPos = s3;
-          s4 = peg$f43(s1, s4);
+        if (s4 === peg$FAILED) {
+          s4 = null;
         }
-        s3 = s4;
-        if (s3 === peg$FAILED) {
-          s3 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 126) {
-            s4 = peg$c25;
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 40) {
+            s6 = peg$c21;
             peg$currPos++;
           } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e37); }
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e28); }
           }
-          if (s4 === peg$FAILED) {
-            s4 = null;
-          }
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 40) {
-              s6 = peg$c21;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e28); }
-            }
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parseArgs();
-                if (s8 === peg$FAILED) {
-                  s8 = null;
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            if (s7 !== peg$FAILED) {
+              s8 = peg$parseArgs();
+              if (s8 === peg$FAILED) {
+                s8 = null;
+              }
+              s9 = peg$parse_();
+              if (s9 !== peg$FAILED) {
+                if (input.charCodeAt(peg$currPos) === 41) {
+                  s10 = peg$c22;
+                  peg$currPos++;
+                } else {
+                  s10 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e29); }
                 }
-                s9 = peg$parse_();
-                if (s9 !== peg$FAILED) {
-                  if (input.charCodeAt(peg$currPos) === 41) {
-                    s10 = peg$c22;
-                    peg$currPos++;
-                  } else {
-                    s10 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e29); }
-                  }
-                  if (s10 !== peg$FAILED) {
-                    peg$savedPos = s3;
-                    s3 = peg$f44(s1, s4, s8);
-                  } else {
-                    peg$currPos = s3;
-                    s3 = peg$FAILED;
-                  }
+                if (s10 !== peg$FAILED) {
+                  peg$savedPos = s3;
+                  s3 = peg$f44(s1, s4, s8);
                 } else {
                   peg$currPos = s3;
                   s3 = peg$FAILED;
@@ -3035,21 +3002,21 @@ function peg$parse(input, options) {
             peg$currPos = s3;
             s3 = peg$FAILED;
           }
-          if (s3 === peg$FAILED) {
-            s3 = peg$currPos;
-            s4 = '';
-            peg$savedPos = s3;
-            s4 = peg$f45(s1);
-            s3 = s4;
-          }
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f46(s1, s3);
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s3;
+          s3 = peg$FAILED;
         }
+        if (s3 === peg$FAILED) {
+          s3 = peg$currPos;
+          s4 = '';
+          peg$savedPos = s3;
+          s4 = peg$f45(s1);
+          s3 = s4;
+        }
+      }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f46(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3058,17 +3025,53 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseArgs() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseOr();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseArgs() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseOr();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s5 = peg$c3;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseOr();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -3101,74 +3104,34 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 44) {
-            s5 = peg$c3;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e3); }
-          }
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseOr();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f47(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f47(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseOptionalField() {
-    let s0, s1, s2, s3, s4;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 63) {
-      s1 = peg$c26;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e38); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseFieldHead();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parseFieldTail();
-          peg$savedPos = s0;
-          s0 = peg$f48(s3, s4);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseOptionalField() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 63) {
+    s1 = peg$c26;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e38); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFieldHead();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parseFieldTail();
+        peg$savedPos = s0;
+        s0 = peg$f48(s3, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3177,106 +3140,126 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$currPos;
-      peg$silentFails++;
-      s2 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 63) {
-        s3 = peg$c26;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    peg$silentFails++;
+    s2 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 63) {
+      s3 = peg$c26;
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e38); }
+    }
+    if (s3 !== peg$FAILED) {
+      s4 = input.charAt(peg$currPos);
+      if (peg$r6.test(s4)) {
         peg$currPos++;
       } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e38); }
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e39); }
       }
-      if (s3 !== peg$FAILED) {
-        s4 = input.charAt(peg$currPos);
-        if (peg$r6.test(s4)) {
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e39); }
-        }
-        if (s4 !== peg$FAILED) {
-          s3 = [s3, s4];
-          s2 = s3;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
+      if (s4 !== peg$FAILED) {
+        s3 = [s3, s4];
+        s2 = s3;
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      peg$silentFails--;
-      if (s2 !== peg$FAILED) {
-        peg$currPos = s1;
-        s1 = undefined;
-      } else {
-        s1 = peg$FAILED;
-      }
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f49();
-      }
-      s0 = s1;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-
-    return s0;
-  }
-
-  function peg$parseQuotedField() {
-    let s0, s1, s2;
-
-    s0 = peg$currPos;
-    s1 = peg$parseBackticked();
+    peg$silentFails--;
+    if (s2 !== peg$FAILED) {
+      peg$currPos = s1;
+      s1 = undefined;
+    } else {
+      s1 = peg$FAILED;
+    }
     if (s1 !== peg$FAILED) {
-      s2 = peg$parseFieldTail();
       peg$savedPos = s0;
-      s0 = peg$f50(s1, s2);
+      s1 = peg$f49();
+    }
+    s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parseQuotedField() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  s1 = peg$parseBackticked();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parseFieldTail();
+    peg$savedPos = s0;
+    s0 = peg$f50(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseFieldHead() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  s1 = peg$parseName();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = peg$currPos;
+    s2 = peg$f51(s1);
+    if (s2) {
+      s2 = undefined;
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f52(s1);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseBackticked();
+  }
+  return s0;
+}
 
-  function peg$parseFieldHead() {
-    let s0, s1, s2;
-
-    s0 = peg$currPos;
-    s1 = peg$parseName();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = peg$currPos;
-      s2 = peg$f51(s1);
-      if (s2) {
-        s2 = undefined;
-      } else {
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f52(s1);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+function peg$parseFieldTail() {
+  let s0, s1, s2, s3;
+  s0 = [];
+  s1 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 46) {
+    s2 = peg$c24;
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e36); }
+  }
+  if (s2 !== peg$FAILED) {
+    s3 = peg$parseFieldSegment();
+    if (s3 !== peg$FAILED) {
+      s1 = s3;
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s1;
+      s1 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseBackticked();
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s1;
+    s1 = peg$FAILED;
   }
-
-  function peg$parseFieldTail() {
-    let s0, s1, s2, s3;
-
-    s0 = [];
+  while (s1 !== peg$FAILED) {
+    s0.push(s1);
     s1 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 46) {
       s2 = peg$c24;
@@ -3297,84 +3280,101 @@ function peg$parse(input, options) {
       peg$currPos = s1;
       s1 = peg$FAILED;
     }
-    while (s1 !== peg$FAILED) {
-      s0.push(s1);
-      s1 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s2 = peg$c24;
-        peg$currPos++;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e36); }
-      }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseFieldSegment();
-        if (s3 !== peg$FAILED) {
-          s1 = s3;
-        } else {
-          peg$currPos = s1;
-          s1 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s1;
-        s1 = peg$FAILED;
-      }
-    }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseFieldSegment() {
-    let s0;
-
-    s0 = peg$parseName();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseBackticked();
-    }
-
-    return s0;
+function peg$parseFieldSegment() {
+  let s0;
+  s0 = peg$parseName();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseBackticked();
   }
+  return s0;
+}
 
-  function peg$parseName() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    peg$savedPos = peg$currPos;
-    s1 = peg$f53();
-    if (s1) {
-      s1 = undefined;
-    } else {
-      s1 = peg$FAILED;
-    }
-    if (s1 !== peg$FAILED) {
-      s0 = input.substring(s0, peg$currPos);
-    } else {
-      s0 = s1;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e40); }
-    }
-
-    return s0;
+function peg$parseName() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  peg$savedPos = peg$currPos;
+  s1 = peg$f53();
+  if (s1) {
+    s1 = undefined;
+  } else {
+    s1 = peg$FAILED;
   }
+  if (s1 !== peg$FAILED) {
+    s0 = input.substring(s0, peg$currPos);
+  } else {
+    s0 = s1;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e40); }
+  }
+  return s0;
+}
 
-  function peg$parseBackticked() {
-    let s0, s1, s2, s3, s4, s5;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 96) {
-      s1 = peg$c27;
+function peg$parseBackticked() {
+  let s0, s1, s2, s3, s4, s5;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 96) {
+    s1 = peg$c27;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e42); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = [];
+    s5 = input.charAt(peg$currPos);
+    if (peg$r7.test(s5)) {
       peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e42); }
+      s5 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e43); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    if (s5 !== peg$FAILED) {
+      while (s5 !== peg$FAILED) {
+        s4.push(s5);
+        s5 = input.charAt(peg$currPos);
+        if (peg$r7.test(s5)) {
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e43); }
+        }
+      }
+    } else {
+      s4 = peg$FAILED;
+    }
+    if (s4 !== peg$FAILED) {
+      s3 = input.substring(s3, peg$currPos);
+    } else {
+      s3 = s4;
+    }
+    if (s3 === peg$FAILED) {
+      s3 = peg$currPos;
+      if (input.startsWith(peg$c28, peg$currPos)) {
+        s4 = peg$c28;
+        peg$currPos += 2;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+      }
+      if (s4 !== peg$FAILED) {
+        peg$savedPos = s3;
+        s4 = peg$f54();
+      }
+      s3 = s4;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = [];
       s5 = input.charAt(peg$currPos);
@@ -3405,7 +3405,7 @@ function peg$parse(input, options) {
       }
       if (s3 === peg$FAILED) {
         s3 = peg$currPos;
-        if (input.substr(peg$currPos, 2) === peg$c28) {
+        if (input.startsWith(peg$c28, peg$currPos)) {
           s4 = peg$c28;
           peg$currPos += 2;
         } else {
@@ -3418,162 +3418,189 @@ function peg$parse(input, options) {
         }
         s3 = s4;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = [];
-        s5 = input.charAt(peg$currPos);
-        if (peg$r7.test(s5)) {
-          peg$currPos++;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e43); }
-        }
-        if (s5 !== peg$FAILED) {
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = input.charAt(peg$currPos);
-            if (peg$r7.test(s5)) {
-              peg$currPos++;
-            } else {
-              s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e43); }
-            }
-          }
-        } else {
-          s4 = peg$FAILED;
-        }
-        if (s4 !== peg$FAILED) {
-          s3 = input.substring(s3, peg$currPos);
-        } else {
-          s3 = s4;
-        }
-        if (s3 === peg$FAILED) {
-          s3 = peg$currPos;
-          if (input.substr(peg$currPos, 2) === peg$c28) {
-            s4 = peg$c28;
-            peg$currPos += 2;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e44); }
-          }
-          if (s4 !== peg$FAILED) {
-            peg$savedPos = s3;
-            s4 = peg$f54();
-          }
-          s3 = s4;
-        }
-      }
-      if (input.charCodeAt(peg$currPos) === 96) {
-        s3 = peg$c27;
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e42); }
-      }
-      if (s3 === peg$FAILED) {
-        s3 = null;
-      }
-      peg$savedPos = s0;
-      s0 = peg$f55(s2, s3);
+    }
+    if (input.charCodeAt(peg$currPos) === 96) {
+      s3 = peg$c27;
+      peg$currPos++;
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e42); }
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e41); }
+    if (s3 === peg$FAILED) {
+      s3 = null;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f55(s2, s3);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e41); }
+  }
+  return s0;
+}
 
-  function peg$parseConstant() {
-    let s0, s1, s2;
-
-    s0 = peg$parseString();
+function peg$parseConstant() {
+  let s0, s1, s2;
+  s0 = peg$parseString();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseNumber();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseNumber();
+      s0 = peg$currPos;
+      s1 = peg$parseTRUE();
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f56();
+      }
+      s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        s1 = peg$parseTRUE();
+        s1 = peg$parseFALSE();
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f56();
+          s1 = peg$f57();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          s1 = peg$parseFALSE();
+          s1 = peg$parseNULL();
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f57();
+            s1 = peg$f58();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            s1 = peg$parseNULL();
+            s1 = peg$currPos;
+            peg$silentFails++;
+            if (input.charCodeAt(peg$currPos) === 39) {
+              s2 = peg$c23;
+              peg$currPos++;
+            } else {
+              s2 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e35); }
+            }
+            peg$silentFails--;
+            if (s2 !== peg$FAILED) {
+              peg$currPos = s1;
+              s1 = undefined;
+            } else {
+              s1 = peg$FAILED;
+            }
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f58();
+              s1 = peg$f59();
             }
             s0 = s1;
-            if (s0 === peg$FAILED) {
-              s0 = peg$currPos;
-              s1 = peg$currPos;
-              peg$silentFails++;
-              if (input.charCodeAt(peg$currPos) === 39) {
-                s2 = peg$c23;
-                peg$currPos++;
-              } else {
-                s2 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e35); }
-              }
-              peg$silentFails--;
-              if (s2 !== peg$FAILED) {
-                peg$currPos = s1;
-                s1 = undefined;
-              } else {
-                s1 = peg$FAILED;
-              }
-              if (s1 !== peg$FAILED) {
-                peg$savedPos = s0;
-                s1 = peg$f59();
-              }
-              s0 = s1;
-            }
           }
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseString() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    peg$silentFails++;
+function peg$parseString() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 34) {
+    s1 = peg$c29;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e46); }
+  }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = peg$currPos;
+    s2 = peg$f60();
+    if (s2) {
+      s2 = undefined;
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f61();
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c29;
-      peg$currPos++;
+    if (input.startsWith(peg$c30, peg$currPos)) {
+      s1 = peg$c30;
+      peg$currPos += 3;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      if (peg$silentFails === 0) { peg$fail(peg$e47); }
     }
     if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
       peg$savedPos = peg$currPos;
-      s2 = peg$f60();
-      if (s2) {
-        s2 = undefined;
+      s3 = peg$f62();
+      if (s3) {
+        s3 = undefined;
       } else {
-        s2 = peg$FAILED;
+        s3 = peg$FAILED;
+      }
+      if (s3 !== peg$FAILED) {
+        s2 = input.substring(s2, peg$currPos);
+      } else {
+        s2 = s3;
       }
       if (s2 !== peg$FAILED) {
+        s3 = peg$currPos;
+        if (input.startsWith(peg$c30, peg$currPos)) {
+          s4 = peg$c30;
+          peg$currPos += 3;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$currPos;
+          s6 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 34) {
+            s7 = peg$c29;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          }
+          if (s7 === peg$FAILED) {
+            s7 = null;
+          }
+          if (input.charCodeAt(peg$currPos) === 34) {
+            s8 = peg$c29;
+            peg$currPos++;
+          } else {
+            s8 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          }
+          if (s8 === peg$FAILED) {
+            s8 = null;
+          }
+          s7 = [s7, s8];
+          s6 = s7;
+          s5 = input.substring(s5, peg$currPos);
+          s3 = s5;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+        if (s3 === peg$FAILED) {
+          s3 = null;
+        }
         peg$savedPos = s0;
-        s0 = peg$f61();
+        s0 = peg$f63(s2, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3584,93 +3611,33 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.substr(peg$currPos, 3) === peg$c30) {
-        s1 = peg$c30;
-        peg$currPos += 3;
+      if (input.charCodeAt(peg$currPos) === 34) {
+        s1 = peg$c29;
+        peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        if (peg$silentFails === 0) { peg$fail(peg$e46); }
       }
       if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        peg$savedPos = peg$currPos;
-        s3 = peg$f62();
-        if (s3) {
-          s3 = undefined;
-        } else {
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          s2 = input.substring(s2, peg$currPos);
-        } else {
-          s2 = s3;
-        }
+        s2 = peg$parseStringChars();
         if (s2 !== peg$FAILED) {
-          s3 = peg$currPos;
-          if (input.substr(peg$currPos, 3) === peg$c30) {
-            s4 = peg$c30;
-            peg$currPos += 3;
+          s3 = [];
+          s4 = peg$currPos;
+          s5 = peg$parseEscape();
+          if (s5 !== peg$FAILED) {
+            s6 = peg$parseStringChars();
+            if (s6 !== peg$FAILED) {
+              s4 = [ s5, s6 ];
+            } else {
+              peg$currPos = s4;
+              s4 = peg$FAILED;
+            }
           } else {
+            peg$currPos = s4;
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e47); }
           }
-          if (s4 !== peg$FAILED) {
-            s5 = peg$currPos;
-            s6 = peg$currPos;
-            if (input.charCodeAt(peg$currPos) === 34) {
-              s7 = peg$c29;
-              peg$currPos++;
-            } else {
-              s7 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
-            }
-            if (s7 === peg$FAILED) {
-              s7 = null;
-            }
-            if (input.charCodeAt(peg$currPos) === 34) {
-              s8 = peg$c29;
-              peg$currPos++;
-            } else {
-              s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
-            }
-            if (s8 === peg$FAILED) {
-              s8 = null;
-            }
-            s7 = [s7, s8];
-            s6 = s7;
-            s5 = input.substring(s5, peg$currPos);
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-          if (s3 === peg$FAILED) {
-            s3 = null;
-          }
-          peg$savedPos = s0;
-          s0 = peg$f63(s2, s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-      if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 34) {
-          s1 = peg$c29;
-          peg$currPos++;
-        } else {
-          s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
-        }
-        if (s1 !== peg$FAILED) {
-          s2 = peg$parseStringChars();
-          if (s2 !== peg$FAILED) {
-            s3 = [];
+          while (s4 !== peg$FAILED) {
+            s3.push(s4);
             s4 = peg$currPos;
             s5 = peg$parseEscape();
             if (s5 !== peg$FAILED) {
@@ -3685,116 +3652,105 @@ function peg$parse(input, options) {
               peg$currPos = s4;
               s4 = peg$FAILED;
             }
-            while (s4 !== peg$FAILED) {
-              s3.push(s4);
-              s4 = peg$currPos;
-              s5 = peg$parseEscape();
-              if (s5 !== peg$FAILED) {
-                s6 = peg$parseStringChars();
-                if (s6 !== peg$FAILED) {
-                  s4 = [ s5, s6 ];
-                } else {
-                  peg$currPos = s4;
-                  s4 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s4;
-                s4 = peg$FAILED;
-              }
-            }
-            if (input.charCodeAt(peg$currPos) === 34) {
-              s4 = peg$c29;
-              peg$currPos++;
-            } else {
-              s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
-            }
-            if (s4 === peg$FAILED) {
-              s4 = null;
-            }
-            peg$savedPos = s0;
-            s0 = peg$f64(s2, s3, s4);
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
           }
+          if (input.charCodeAt(peg$currPos) === 34) {
+            s4 = peg$c29;
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          }
+          if (s4 === peg$FAILED) {
+            s4 = null;
+          }
+          peg$savedPos = s0;
+          s0 = peg$f64(s2, s3, s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
         }
-      }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseStringChars() {
-    let s0, s1;
-
-    s0 = peg$currPos;
-    peg$savedPos = peg$currPos;
-    s1 = peg$f65();
-    if (s1) {
-      s1 = undefined;
-    } else {
-      s1 = peg$FAILED;
-    }
-    if (s1 !== peg$FAILED) {
-      s0 = input.substring(s0, peg$currPos);
-    } else {
-      s0 = s1;
-    }
-
-    return s0;
-  }
-
-  function peg$parseEscape() {
-    let s0, s1, s2, s3, s4;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 92) {
-      s1 = peg$c31;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = input.charAt(peg$currPos);
-      if (peg$r8.test(s2)) {
-        peg$currPos++;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
-      }
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f66(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
       }
+    }
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e45); }
+  }
+  return s0;
+}
+
+function peg$parseStringChars() {
+  let s0, s1;
+  s0 = peg$currPos;
+  peg$savedPos = peg$currPos;
+  s1 = peg$f65();
+  if (s1) {
+    s1 = undefined;
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s0 = input.substring(s0, peg$currPos);
+  } else {
+    s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parseEscape() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 92) {
+    s1 = peg$c31;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e48); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = input.charAt(peg$currPos);
+    if (peg$r8.test(s2)) {
+      peg$currPos++;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f66(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.substr(peg$currPos, 3) === peg$c32) {
-        s1 = peg$c32;
-        peg$currPos += 3;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    if (input.startsWith(peg$c32, peg$currPos)) {
+      s1 = peg$c32;
+      peg$currPos += 3;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      s3 = [];
+      s4 = input.charAt(peg$currPos);
+      if (peg$r9.test(s4)) {
+        peg$currPos++;
       } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e50); }
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e51); }
       }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        s3 = [];
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
         s4 = input.charAt(peg$currPos);
         if (peg$r9.test(s4)) {
           peg$currPos++;
@@ -3802,191 +3758,185 @@ function peg$parse(input, options) {
           s4 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e51); }
         }
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = input.charAt(peg$currPos);
-          if (peg$r9.test(s4)) {
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e51); }
-          }
-        }
-        s2 = input.substring(s2, peg$currPos);
-        if (input.charCodeAt(peg$currPos) === 125) {
-          s3 = peg$c33;
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e52); }
-        }
-        if (s3 === peg$FAILED) {
-          s3 = null;
-        }
-        peg$savedPos = s0;
-        s0 = peg$f67(s2, s3);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
       }
+      s2 = input.substring(s2, peg$currPos);
+      if (input.charCodeAt(peg$currPos) === 125) {
+        s3 = peg$c33;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e52); }
+      }
+      if (s3 === peg$FAILED) {
+        s3 = null;
+      }
+      peg$savedPos = s0;
+      s0 = peg$f67(s2, s3);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.startsWith(peg$c34, peg$currPos)) {
+        s1 = peg$c34;
+        peg$currPos += 2;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
+      }
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f68();
+      }
+      s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.substr(peg$currPos, 2) === peg$c34) {
-          s1 = peg$c34;
-          peg$currPos += 2;
+        if (input.charCodeAt(peg$currPos) === 92) {
+          s1 = peg$c31;
+          peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
         if (s1 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s1 = peg$f68();
-        }
-        s0 = s1;
-        if (s0 === peg$FAILED) {
-          s0 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 92) {
-            s1 = peg$c31;
+          s2 = input.charAt(peg$currPos);
+          if (peg$r10.test(s2)) {
             peg$currPos++;
           } else {
-            s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e48); }
+            s2 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e54); }
           }
-          if (s1 !== peg$FAILED) {
-            s2 = input.charAt(peg$currPos);
-            if (peg$r10.test(s2)) {
-              peg$currPos++;
-            } else {
-              s2 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e54); }
-            }
-            if (s2 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f69(s2);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+          if (s2 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f69(s2);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
           }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseNumber() {
-    let s0, s1, s2;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$parseDecimal();
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f70(s1);
-    }
-    s0 = s1;
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e55); }
-    }
-
-    return s0;
+function peg$parseNumber() {
+  let s0, s1, s2;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$parseDecimal();
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
   }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f70(s1);
+  }
+  s0 = s1;
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e55); }
+  }
+  return s0;
+}
 
-  function peg$parseNegativeNumber() {
-    let s0, s1, s2, s3, s4;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 45) {
-      s3 = peg$c35;
-      peg$currPos++;
-    } else {
-      s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e56); }
-    }
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parseDecimal();
-      if (s4 !== peg$FAILED) {
-        s3 = [s3, s4];
-        s2 = s3;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
+function peg$parseNegativeNumber() {
+  let s0, s1, s2, s3, s4;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 45) {
+    s3 = peg$c35;
+    peg$currPos++;
+  } else {
+    s3 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e56); }
+  }
+  if (s3 !== peg$FAILED) {
+    s4 = peg$parseDecimal();
+    if (s4 !== peg$FAILED) {
+      s3 = [s3, s4];
+      s2 = s3;
     } else {
       peg$currPos = s2;
       s2 = peg$FAILED;
     }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f71(s1);
-    }
-    s0 = s1;
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e55); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s2;
+    s2 = peg$FAILED;
   }
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f71(s1);
+  }
+  s0 = s1;
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e55); }
+  }
+  return s0;
+}
 
-  function peg$parseDecimal() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = [];
-    s2 = input.charAt(peg$currPos);
-    if (peg$r11.test(s2)) {
-      peg$currPos++;
-    } else {
-      s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e57); }
-    }
-    if (s2 !== peg$FAILED) {
-      while (s2 !== peg$FAILED) {
-        s1.push(s2);
-        s2 = input.charAt(peg$currPos);
-        if (peg$r11.test(s2)) {
-          peg$currPos++;
-        } else {
-          s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e57); }
-        }
-      }
-    } else {
-      s1 = peg$FAILED;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s3 = peg$c24;
+function peg$parseDecimal() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = [];
+  s2 = input.charAt(peg$currPos);
+  if (peg$r11.test(s2)) {
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e57); }
+  }
+  if (s2 !== peg$FAILED) {
+    while (s2 !== peg$FAILED) {
+      s1.push(s2);
+      s2 = input.charAt(peg$currPos);
+      if (peg$r11.test(s2)) {
         peg$currPos++;
       } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e36); }
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e57); }
       }
-      if (s3 !== peg$FAILED) {
-        s4 = [];
+    }
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 46) {
+      s3 = peg$c24;
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e36); }
+    }
+    if (s3 !== peg$FAILED) {
+      s4 = [];
+      s5 = input.charAt(peg$currPos);
+      if (peg$r11.test(s5)) {
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      }
+      while (s5 !== peg$FAILED) {
+        s4.push(s5);
         s5 = input.charAt(peg$currPos);
         if (peg$r11.test(s5)) {
           peg$currPos++;
@@ -3994,132 +3944,63 @@ function peg$parse(input, options) {
           s5 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e57); }
         }
-        while (s5 !== peg$FAILED) {
-          s4.push(s5);
-          s5 = input.charAt(peg$currPos);
-          if (peg$r11.test(s5)) {
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e57); }
-          }
-        }
-        s3 = [s3, s4];
-        s2 = s3;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = peg$parseExponent();
-      if (s3 === peg$FAILED) {
-        s3 = null;
-      }
-      s1 = [s1, s2, s3];
-      s0 = s1;
+      s3 = [s3, s4];
+      s2 = s3;
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s1 = peg$c24;
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e36); }
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = [];
-        s3 = input.charAt(peg$currPos);
-        if (peg$r11.test(s3)) {
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e57); }
-        }
-        if (s3 !== peg$FAILED) {
-          while (s3 !== peg$FAILED) {
-            s2.push(s3);
-            s3 = input.charAt(peg$currPos);
-            if (peg$r11.test(s3)) {
-              peg$currPos++;
-            } else {
-              s3 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e57); }
-            }
-          }
-        } else {
-          s2 = peg$FAILED;
-        }
-        if (s2 !== peg$FAILED) {
-          s3 = peg$parseExponent();
-          if (s3 === peg$FAILED) {
-            s3 = null;
-          }
-          s1 = [s1, s2, s3];
-          s0 = s1;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 === peg$FAILED) {
+      s2 = null;
     }
-
-    return s0;
+    s3 = peg$parseExponent();
+    if (s3 === peg$FAILED) {
+      s3 = null;
+    }
+    s1 = [s1, s2, s3];
+    s0 = s1;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseExponent() {
-    let s0, s1, s2, s3, s4;
-
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = input.charAt(peg$currPos);
-    if (peg$r12.test(s1)) {
+    if (input.charCodeAt(peg$currPos) === 46) {
+      s1 = peg$c24;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e58); }
+      if (peg$silentFails === 0) { peg$fail(peg$e36); }
     }
     if (s1 !== peg$FAILED) {
-      s2 = input.charAt(peg$currPos);
-      if (peg$r5.test(s2)) {
+      s2 = [];
+      s3 = input.charAt(peg$currPos);
+      if (peg$r11.test(s3)) {
         peg$currPos++;
       } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e34); }
-      }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = [];
-      s4 = input.charAt(peg$currPos);
-      if (peg$r11.test(s4)) {
-        peg$currPos++;
-      } else {
-        s4 = peg$FAILED;
+        s3 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e57); }
       }
-      if (s4 !== peg$FAILED) {
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = input.charAt(peg$currPos);
-          if (peg$r11.test(s4)) {
+      if (s3 !== peg$FAILED) {
+        while (s3 !== peg$FAILED) {
+          s2.push(s3);
+          s3 = input.charAt(peg$currPos);
+          if (peg$r11.test(s3)) {
             peg$currPos++;
           } else {
-            s4 = peg$FAILED;
+            s3 = peg$FAILED;
             if (peg$silentFails === 0) { peg$fail(peg$e57); }
           }
         }
       } else {
-        s3 = peg$FAILED;
+        s2 = peg$FAILED;
       }
-      if (s3 !== peg$FAILED) {
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parseExponent();
+        if (s3 === peg$FAILED) {
+          s3 = null;
+        }
         s1 = [s1, s2, s3];
         s0 = s1;
       } else {
@@ -4130,802 +4011,848 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseInteger() {
-    let s0, s1, s2;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = [];
+function peg$parseExponent() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  s1 = input.charAt(peg$currPos);
+  if (peg$r12.test(s1)) {
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e58); }
+  }
+  if (s1 !== peg$FAILED) {
     s2 = input.charAt(peg$currPos);
-    if (peg$r11.test(s2)) {
+    if (peg$r5.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e34); }
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = [];
+    s4 = input.charAt(peg$currPos);
+    if (peg$r11.test(s4)) {
+      peg$currPos++;
+    } else {
+      s4 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e57); }
     }
-    if (s2 !== peg$FAILED) {
-      while (s2 !== peg$FAILED) {
-        s1.push(s2);
-        s2 = input.charAt(peg$currPos);
-        if (peg$r11.test(s2)) {
+    if (s4 !== peg$FAILED) {
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
+        s4 = input.charAt(peg$currPos);
+        if (peg$r11.test(s4)) {
           peg$currPos++;
         } else {
-          s2 = peg$FAILED;
+          s4 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e57); }
         }
       }
     } else {
-      s1 = peg$FAILED;
+      s3 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s0 = input.substring(s0, peg$currPos);
-    } else {
+    if (s3 !== peg$FAILED) {
+      s1 = [s1, s2, s3];
       s0 = s1;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseInteger() {
+  let s0, s1, s2;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = [];
+  s2 = input.charAt(peg$currPos);
+  if (peg$r11.test(s2)) {
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e57); }
+  }
+  if (s2 !== peg$FAILED) {
+    while (s2 !== peg$FAILED) {
+      s1.push(s2);
+      s2 = input.charAt(peg$currPos);
+      if (peg$r11.test(s2)) {
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      }
+    }
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s0 = input.substring(s0, peg$currPos);
+  } else {
+    s0 = s1;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e59); }
+  }
+  return s0;
+}
+
+function peg$parseAND() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c36, peg$currPos)) {
+    s1 = peg$c36;
+    peg$currPos += 3;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e60); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
     peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e59); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseAND() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c36) {
-      s1 = peg$c36;
-      peg$currPos += 3;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e60); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseANY() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c37) {
-      s1 = peg$c37;
-      peg$currPos += 3;
+function peg$parseANY() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c37, peg$currPos)) {
+    s1 = peg$c37;
+    peg$currPos += 3;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e61); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e61); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseBY() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c38) {
-      s1 = peg$c38;
-      peg$currPos += 2;
+function peg$parseBY() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c38, peg$currPos)) {
+    s1 = peg$c38;
+    peg$currPos += 2;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e62); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e62); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseFALSE() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c39) {
-      s1 = peg$c39;
-      peg$currPos += 5;
+function peg$parseFALSE() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c39, peg$currPos)) {
+    s1 = peg$c39;
+    peg$currPos += 5;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e63); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e63); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseIN() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c40) {
-      s1 = peg$c40;
-      peg$currPos += 2;
+function peg$parseIN() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c40, peg$currPos)) {
+    s1 = peg$c40;
+    peg$currPos += 2;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e64); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e64); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseLIKE() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c41) {
-      s1 = peg$c41;
-      peg$currPos += 4;
+function peg$parseLIKE() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c41, peg$currPos)) {
+    s1 = peg$c41;
+    peg$currPos += 4;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e65); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e65); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseMAXSPAN() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 7) === peg$c42) {
-      s1 = peg$c42;
-      peg$currPos += 7;
+function peg$parseMAXSPAN() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c42, peg$currPos)) {
+    s1 = peg$c42;
+    peg$currPos += 7;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e66); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e66); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseNOT() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c43) {
-      s1 = peg$c43;
-      peg$currPos += 3;
+function peg$parseNOT() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c43, peg$currPos)) {
+    s1 = peg$c43;
+    peg$currPos += 3;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e67); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e67); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseNULL() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c44) {
-      s1 = peg$c44;
-      peg$currPos += 4;
+function peg$parseNULL() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c44, peg$currPos)) {
+    s1 = peg$c44;
+    peg$currPos += 4;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e68); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e68); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseOR() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c45) {
-      s1 = peg$c45;
-      peg$currPos += 2;
+function peg$parseOR() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c45, peg$currPos)) {
+    s1 = peg$c45;
+    peg$currPos += 2;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e69); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e69); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseREGEX() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c46) {
-      s1 = peg$c46;
-      peg$currPos += 5;
+function peg$parseREGEX() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c46, peg$currPos)) {
+    s1 = peg$c46;
+    peg$currPos += 5;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e70); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e70); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseSAMPLE() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 6) === peg$c47) {
-      s1 = peg$c47;
-      peg$currPos += 6;
+function peg$parseSAMPLE() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c47, peg$currPos)) {
+    s1 = peg$c47;
+    peg$currPos += 6;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e71); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e71); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseSEQUENCE() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 8) === peg$c48) {
-      s1 = peg$c48;
-      peg$currPos += 8;
+function peg$parseSEQUENCE() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c48, peg$currPos)) {
+    s1 = peg$c48;
+    peg$currPos += 8;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e72); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e72); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseTRUE() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c49) {
-      s1 = peg$c49;
-      peg$currPos += 4;
+function peg$parseTRUE() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c49, peg$currPos)) {
+    s1 = peg$c49;
+    peg$currPos += 4;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e73); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e73); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseUNTIL() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c50) {
-      s1 = peg$c50;
-      peg$currPos += 5;
+function peg$parseUNTIL() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c50, peg$currPos)) {
+    s1 = peg$c50;
+    peg$currPos += 5;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e74); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e74); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseWHERE() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c51) {
-      s1 = peg$c51;
-      peg$currPos += 5;
+function peg$parseWHERE() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c51, peg$currPos)) {
+    s1 = peg$c51;
+    peg$currPos += 5;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e75); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e75); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseWITH() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c52) {
-      s1 = peg$c52;
-      peg$currPos += 4;
+function peg$parseWITH() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c52, peg$currPos)) {
+    s1 = peg$c52;
+    peg$currPos += 4;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e76); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r1.test(s3)) {
+      peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e76); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r1.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parse_() {
-    let s0;
+function peg$parse_() {
+  let s0;
+  peg$savedPos = peg$currPos;
+  s0 = peg$f72();
+  if (s0) {
+    s0 = undefined;
+  } else {
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
 
-    peg$savedPos = peg$currPos;
-    s0 = peg$f72();
-    if (s0) {
-      s0 = undefined;
-    } else {
-      s0 = peg$FAILED;
+function peg$parse(input$, options$) {
+  if (peg$busy) throw new Error("re-entrant parse: an action called the parser it runs in (see src/lang/shared/peggy-hoist.ts)");
+  peg$busy = true;
+  try {
+    return peg$run(input$, options$);
+  } finally {
+    peg$busy = false;
+  }
+}
+
+function peg$run(input$, options$) {
+  input = input$;
+  options = options$ !== undefined ? options$ : {};
+  peg$source = options.grammarSource;
+  peg$startRuleFunction = peg$parseStart;
+  peg$currPos = options.peg$currPos | 0;
+  peg$savedPos = peg$currPos;
+  peg$posDetailsCache = [{ line: 1, column: 1 }];
+  peg$maxFailPos = peg$currPos;
+  peg$maxFailExpected = options.peg$maxFailExpected || [];
+  peg$silentFails = options.peg$silentFails | 0;
+  peg$result = undefined;
+  if (options.startRule) {
+    if (!(options.startRule in peg$startRuleFunctions)) {
+      throw new Error("Can't start parsing from rule \"" + options.startRule + "\".");
     }
-
-    return s0;
+    peg$startRuleFunction = peg$startRuleFunctions[options.startRule];
   }
-
-
-  const b = options.b;
+  b = options.b;
   // The last whitespace scan (start → end): after an operand, several precedence levels
   // look past the same whitespace for their operator.
-  let triviaFrom = -1;
-  let triviaTo = -1;
+  triviaFrom = -1;
+  triviaTo = -1;
 
   peg$result = peg$startRuleFunction();
 

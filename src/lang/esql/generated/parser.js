@@ -156,760 +156,866 @@ class peg$SyntaxError extends SyntaxError {
   }
 }
 
-function peg$parse(input, options) {
-  options = options !== undefined ? options : {};
+// peg$parse below was rewritten by src/lang/shared/peggy-hoist.ts: rule functions, actions and
+// grammar constants are module-level; the parser state is module variables set per parse.
+var input, options, peg$source, peg$startRuleFunction, peg$currPos, peg$savedPos, peg$posDetailsCache, peg$maxFailPos, peg$maxFailExpected, peg$silentFails, peg$result, b, L, fast;
+var peg$busy = false;
 
-  const peg$FAILED = {};
-  const peg$source = options.grammarSource;
+const peg$FAILED = {};
+const peg$startRuleFunctions = {
+  Start: peg$parseStart,
+  EOF: peg$parseEOF,
+  SetDirective: peg$parseSetDirective,
+  Setting: peg$parseSetting,
+  SourceCommand: peg$parseSourceCommand,
+  FromCommand: peg$parseFromCommand,
+  SourceList: peg$parseSourceList,
+  SourceItem: peg$parseSourceItem,
+  Subquery: peg$parseSubquery,
+  MetadataClause: peg$parseMetadataClause,
+  MetadataField: peg$parseMetadataField,
+  IndexPattern: peg$parseIndexPattern,
+  UnquotedSource: peg$parseUnquotedSource,
+  SourceText: peg$parseSourceText,
+  RowCommand: peg$parseRowCommand,
+  ShowCommand: peg$parseShowCommand,
+  PromqlCommand: peg$parsePromqlCommand,
+  PromqlParam: peg$parsePromqlParam,
+  PromqlExpr: peg$parsePromqlExpr,
+  PromqlChunk: peg$parsePromqlChunk,
+  PromqlInner: peg$parsePromqlInner,
+  Offset: peg$parseOffset,
+  ProcessingCommand: peg$parseProcessingCommand,
+  WhereCommand: peg$parseWhereCommand,
+  EvalCommand: peg$parseEvalCommand,
+  StatsCommand: peg$parseStatsCommand,
+  InlineStatsCommand: peg$parseInlineStatsCommand,
+  Aggregates: peg$parseAggregates,
+  Aggregate: peg$parseAggregate,
+  KeepCommand: peg$parseKeepCommand,
+  DropCommand: peg$parseDropCommand,
+  RenameCommand: peg$parseRenameCommand,
+  RenameClause: peg$parseRenameClause,
+  SortCommand: peg$parseSortCommand,
+  SortKey: peg$parseSortKey,
+  LimitCommand: peg$parseLimitCommand,
+  MvExpandCommand: peg$parseMvExpandCommand,
+  DissectCommand: peg$parseDissectCommand,
+  CommandOptions: peg$parseCommandOptions,
+  CommandOption: peg$parseCommandOption,
+  GrokCommand: peg$parseGrokCommand,
+  EnrichCommand: peg$parseEnrichCommand,
+  PolicyChars: peg$parsePolicyChars,
+  EnrichClauses: peg$parseEnrichClauses,
+  EnrichClause: peg$parseEnrichClause,
+  LookupJoinCommand: peg$parseLookupJoinCommand,
+  ChangePointCommand: peg$parseChangePointCommand,
+  CompletionCommand: peg$parseCompletionCommand,
+  InferenceRef: peg$parseInferenceRef,
+  ForkCommand: peg$parseForkCommand,
+  ForkBranch: peg$parseForkBranch,
+  FuseCommand: peg$parseFuseCommand,
+  FuseKeyword: peg$parseFuseKeyword,
+  FuseClause: peg$parseFuseClause,
+  RerankCommand: peg$parseRerankCommand,
+  SampleCommand: peg$parseSampleCommand,
+  UriPartsCommand: peg$parseUriPartsCommand,
+  TsCollapseCommand: peg$parseTsCollapseCommand,
+  MmrCommand: peg$parseMmrCommand,
+  Fields: peg$parseFields,
+  Field: peg$parseField,
+  AssignTarget: peg$parseAssignTarget,
+  Assign: peg$parseAssign,
+  NamePatterns: peg$parseNamePatterns,
+  NamePattern: peg$parseNamePattern,
+  PatternSegment: peg$parsePatternSegment,
+  BooleanExpr: peg$parseBooleanExpr,
+  AndExpr: peg$parseAndExpr,
+  NotExpr: peg$parseNotExpr,
+  Predicate: peg$parsePredicate,
+  PredicateSuffix: peg$parsePredicateSuffix,
+  SubqueryBody: peg$parseSubqueryBody,
+  LikePatterns: peg$parseLikePatterns,
+  ValueExpr: peg$parseValueExpr,
+  ComparisonOp: peg$parseComparisonOp,
+  OperatorExpr: peg$parseOperatorExpr,
+  ArithmeticOp: peg$parseArithmeticOp,
+  UnaryExpr: peg$parseUnaryExpr,
+  Sign: peg$parseSign,
+  CastExpr: peg$parseCastExpr,
+  DataType: peg$parseDataType,
+  Primary: peg$parsePrimary,
+  IdentPrimary: peg$parseIdentPrimary,
+  CallArgs: peg$parseCallArgs,
+  FieldRef: peg$parseFieldRef,
+  QuotedFieldRef: peg$parseQuotedFieldRef,
+  FirstSegment: peg$parseFirstSegment,
+  Segment: peg$parseSegment,
+  UnquotedIdentifier: peg$parseUnquotedIdentifier,
+  TimeUnit: peg$parseTimeUnit,
+  QuotedIdentifier: peg$parseQuotedIdentifier,
+  Identifier: peg$parseIdentifier,
+  IdentChar: peg$parseIdentChar,
+  Constant: peg$parseConstant,
+  ListLiteral: peg$parseListLiteral,
+  MapLiteral: peg$parseMapLiteral,
+  MapEntry: peg$parseMapEntry,
+  StringLiteral: peg$parseStringLiteral,
+  NumberOrTimeSpan: peg$parseNumberOrTimeSpan,
+  SignedNumberOrTimeSpan: peg$parseSignedNumberOrTimeSpan,
+  SignedNumber: peg$parseSignedNumber,
+  IntegerLiteral: peg$parseIntegerLiteral,
+  Decimal: peg$parseDecimal,
+  Digits: peg$parseDigits,
+  Exponent: peg$parseExponent,
+  BooleanLiteral: peg$parseBooleanLiteral,
+  NullLiteral: peg$parseNullLiteral,
+  Param: peg$parseParam,
+  _: peg$parse_,
+  FROM: peg$parseFROM,
+  TS: peg$parseTS,
+  ROW: peg$parseROW,
+  SHOW: peg$parseSHOW,
+  INFO: peg$parseINFO,
+  PROMQL: peg$parsePROMQL,
+  SET: peg$parseSET,
+  METADATA: peg$parseMETADATA,
+  WHERE: peg$parseWHERE,
+  EVAL: peg$parseEVAL,
+  STATS: peg$parseSTATS,
+  INLINE: peg$parseINLINE,
+  INLINESTATS: peg$parseINLINESTATS,
+  KEEP: peg$parseKEEP,
+  DROP: peg$parseDROP,
+  RENAME: peg$parseRENAME,
+  SORT: peg$parseSORT,
+  LIMIT: peg$parseLIMIT,
+  MV_EXPAND: peg$parseMV_EXPAND,
+  DISSECT: peg$parseDISSECT,
+  GROK: peg$parseGROK,
+  ENRICH: peg$parseENRICH,
+  LOOKUP: peg$parseLOOKUP,
+  JOIN: peg$parseJOIN,
+  CHANGE_POINT: peg$parseCHANGE_POINT,
+  COMPLETION: peg$parseCOMPLETION,
+  FORK: peg$parseFORK,
+  FUSE: peg$parseFUSE,
+  RERANK: peg$parseRERANK,
+  SAMPLE: peg$parseSAMPLE,
+  URI_PARTS: peg$parseURI_PARTS,
+  TS_COLLAPSE: peg$parseTS_COLLAPSE,
+  MMR: peg$parseMMR,
+  SCORE: peg$parseSCORE,
+  GROUP: peg$parseGROUP,
+  KEY: peg$parseKEY,
+  BY: peg$parseBY,
+  AS: peg$parseAS,
+  ON: peg$parseON,
+  WITH: peg$parseWITH,
+  ASC: peg$parseASC,
+  DESC: peg$parseDESC,
+  NULLS: peg$parseNULLS,
+  FIRST: peg$parseFIRST,
+  LAST: peg$parseLAST,
+  AND: peg$parseAND,
+  OR: peg$parseOR,
+  NOT: peg$parseNOT,
+  IN: peg$parseIN,
+  IS: peg$parseIS,
+  LIKE: peg$parseLIKE,
+  RLIKE: peg$parseRLIKE,
+  NULL: peg$parseNULL,
+  TRUE: peg$parseTRUE,
+  FALSE: peg$parseFALSE,
+};
+const peg$c0 = "|";
+const peg$c1 = ",";
+const peg$c2 = ";";
+const peg$c3 = "=";
+const peg$c4 = "(";
+const peg$c5 = ")";
+const peg$c6 = ":";
+const peg$c7 = "::";
+const peg$c8 = "/";
+const peg$c9 = "[";
+const peg$c10 = "]";
+const peg$c11 = "{";
+const peg$c12 = "}";
+const peg$c13 = "\"";
+const peg$c14 = "\\";
+const peg$c15 = "'";
+const peg$c16 = ".";
+const peg$c17 = "==";
+const peg$c18 = "!=";
+const peg$c19 = "<=";
+const peg$c20 = ">=";
+const peg$c21 = "=~";
+const peg$c22 = "%";
+const peg$c23 = "*";
+const peg$c24 = "`";
+const peg$c25 = "\"\"\"";
+const peg$c26 = "??";
+const peg$c27 = "?";
+const peg$c28 = "from";
+const peg$c29 = "ts";
+const peg$c30 = "row";
+const peg$c31 = "show";
+const peg$c32 = "info";
+const peg$c33 = "promql";
+const peg$c34 = "set";
+const peg$c35 = "metadata";
+const peg$c36 = "where";
+const peg$c37 = "eval";
+const peg$c38 = "stats";
+const peg$c39 = "inline";
+const peg$c40 = "inlinestats";
+const peg$c41 = "keep";
+const peg$c42 = "drop";
+const peg$c43 = "rename";
+const peg$c44 = "sort";
+const peg$c45 = "limit";
+const peg$c46 = "mv_expand";
+const peg$c47 = "dissect";
+const peg$c48 = "grok";
+const peg$c49 = "enrich";
+const peg$c50 = "lookup";
+const peg$c51 = "join";
+const peg$c52 = "change_point";
+const peg$c53 = "completion";
+const peg$c54 = "fork";
+const peg$c55 = "fuse";
+const peg$c56 = "rerank";
+const peg$c57 = "sample";
+const peg$c58 = "uri_parts";
+const peg$c59 = "ts_collapse";
+const peg$c60 = "mmr";
+const peg$c61 = "score";
+const peg$c62 = "group";
+const peg$c63 = "key";
+const peg$c64 = "by";
+const peg$c65 = "as";
+const peg$c66 = "on";
+const peg$c67 = "with";
+const peg$c68 = "asc";
+const peg$c69 = "desc";
+const peg$c70 = "nulls";
+const peg$c71 = "first";
+const peg$c72 = "last";
+const peg$c73 = "and";
+const peg$c74 = "or";
+const peg$c75 = "not";
+const peg$c76 = "in";
+const peg$c77 = "is";
+const peg$c78 = "like";
+const peg$c79 = "rlike";
+const peg$c80 = "null";
+const peg$c81 = "true";
+const peg$c82 = "false";
+const peg$r0 = /^[^:"=|,[\]\/() \t\r\n]/;
+const peg$r1 = /^[\/*]/;
+const peg$r2 = /^[^ \t\r\n|()]/;
+const peg$r3 = /^[^|()[\]{}"']/;
+const peg$r4 = /^[^"\\]/;
+const peg$r5 = /^[^'\\]/;
+const peg$r6 = /^[^()[\]{}"']/;
+const peg$r7 = /^[^\\\/?"<>| ,#\t\r\n:()]/;
+const peg$r8 = /^[=~]/;
+const peg$r9 = /^[<>]/;
+const peg$r10 = /^[*-+\-]/;
+const peg$r11 = /^[+\-]/;
+const peg$r12 = /^[a-zA-Z_]/;
+const peg$r13 = /^[a-zA-Z0-9_]/;
+const peg$r14 = /^[0-9]/;
+const peg$r15 = /^[eE]/;
+const peg$e0 = peg$literalExpectation("|", false);
+const peg$e1 = peg$otherExpectation("end of input");
+const peg$e2 = peg$anyExpectation();
+const peg$e3 = peg$literalExpectation(",", false);
+const peg$e4 = peg$literalExpectation(";", false);
+const peg$e5 = peg$literalExpectation("=", false);
+const peg$e6 = peg$literalExpectation("(", false);
+const peg$e7 = peg$literalExpectation(")", false);
+const peg$e8 = peg$otherExpectation("metadata field");
+const peg$e9 = peg$literalExpectation(":", false);
+const peg$e10 = peg$literalExpectation("::", false);
+const peg$e11 = peg$otherExpectation("index pattern");
+const peg$e12 = peg$classExpectation([":", "\"", "=", "|", ",", "[", "]", "/", "(", ")", " ", "\t", "\r", "\n"], true, false, false);
+const peg$e13 = peg$literalExpectation("/", false);
+const peg$e14 = peg$classExpectation(["/", "*"], false, false, false);
+const peg$e15 = peg$classExpectation([" ", "\t", "\r", "\n", "|", "(", ")"], true, false, false);
+const peg$e16 = peg$otherExpectation("PromQL expression");
+const peg$e17 = peg$classExpectation(["|", "(", ")", "[", "]", "{", "}", "\"", "'"], true, false, false);
+const peg$e18 = peg$literalExpectation("[", false);
+const peg$e19 = peg$literalExpectation("]", false);
+const peg$e20 = peg$literalExpectation("{", false);
+const peg$e21 = peg$literalExpectation("}", false);
+const peg$e22 = peg$literalExpectation("\"", false);
+const peg$e23 = peg$classExpectation(["\"", "\\"], true, false, false);
+const peg$e24 = peg$literalExpectation("\\", false);
+const peg$e25 = peg$literalExpectation("'", false);
+const peg$e26 = peg$classExpectation(["'", "\\"], true, false, false);
+const peg$e27 = peg$classExpectation(["(", ")", "[", "]", "{", "}", "\"", "'"], true, false, false);
+const peg$e28 = peg$otherExpectation("policy name");
+const peg$e29 = peg$classExpectation(["\\", "/", "?", "\"", "<", ">", "|", " ", ",", "#", "\t", "\r", "\n", ":", "(", ")"], true, false, false);
+const peg$e30 = peg$otherExpectation("=");
+const peg$e31 = peg$classExpectation(["=", "~"], false, false, false);
+const peg$e32 = peg$otherExpectation("column name pattern");
+const peg$e33 = peg$literalExpectation(".", false);
+const peg$e34 = peg$otherExpectation("comparison operator");
+const peg$e35 = peg$literalExpectation("==", false);
+const peg$e36 = peg$literalExpectation("!=", false);
+const peg$e37 = peg$literalExpectation("<=", false);
+const peg$e38 = peg$literalExpectation(">=", false);
+const peg$e39 = peg$literalExpectation("=~", false);
+const peg$e40 = peg$classExpectation(["<", ">"], false, false, false);
+const peg$e41 = peg$otherExpectation("arithmetic operator");
+const peg$e42 = peg$classExpectation([["*", "+"], "-"], false, false, false);
+const peg$e43 = peg$literalExpectation("%", false);
+const peg$e44 = peg$otherExpectation("sign");
+const peg$e45 = peg$classExpectation(["+", "-"], false, false, false);
+const peg$e46 = peg$otherExpectation("data type");
+const peg$e47 = peg$classExpectation([["a", "z"], ["A", "Z"], "_"], false, false, false);
+const peg$e48 = peg$classExpectation([["a", "z"], ["A", "Z"], ["0", "9"], "_"], false, false, false);
+const peg$e49 = peg$literalExpectation("*", false);
+const peg$e50 = peg$otherExpectation("column name");
+const peg$e51 = peg$otherExpectation("time unit");
+const peg$e52 = peg$otherExpectation("quoted name");
+const peg$e53 = peg$literalExpectation("`", false);
+const peg$e54 = peg$otherExpectation("identifier");
+const peg$e55 = peg$otherExpectation("map");
+const peg$e56 = peg$otherExpectation("string");
+const peg$e57 = peg$literalExpectation("\"\"\"", false);
+const peg$e58 = peg$otherExpectation("number");
+const peg$e59 = peg$classExpectation([["0", "9"]], false, false, false);
+const peg$e60 = peg$otherExpectation("integer");
+const peg$e61 = peg$classExpectation(["e", "E"], false, false, false);
+const peg$e62 = peg$otherExpectation("boolean");
+const peg$e63 = peg$otherExpectation("null");
+const peg$e64 = peg$otherExpectation("parameter");
+const peg$e65 = peg$literalExpectation("??", false);
+const peg$e66 = peg$literalExpectation("?", false);
+const peg$e67 = peg$otherExpectation("FROM");
+const peg$e68 = peg$literalExpectation("from", true);
+const peg$e69 = peg$otherExpectation("TS");
+const peg$e70 = peg$literalExpectation("ts", true);
+const peg$e71 = peg$otherExpectation("ROW");
+const peg$e72 = peg$literalExpectation("row", true);
+const peg$e73 = peg$otherExpectation("SHOW");
+const peg$e74 = peg$literalExpectation("show", true);
+const peg$e75 = peg$otherExpectation("INFO");
+const peg$e76 = peg$literalExpectation("info", true);
+const peg$e77 = peg$otherExpectation("PROMQL");
+const peg$e78 = peg$literalExpectation("promql", true);
+const peg$e79 = peg$otherExpectation("SET");
+const peg$e80 = peg$literalExpectation("set", true);
+const peg$e81 = peg$otherExpectation("METADATA");
+const peg$e82 = peg$literalExpectation("metadata", true);
+const peg$e83 = peg$otherExpectation("WHERE");
+const peg$e84 = peg$literalExpectation("where", true);
+const peg$e85 = peg$otherExpectation("EVAL");
+const peg$e86 = peg$literalExpectation("eval", true);
+const peg$e87 = peg$otherExpectation("STATS");
+const peg$e88 = peg$literalExpectation("stats", true);
+const peg$e89 = peg$otherExpectation("INLINE");
+const peg$e90 = peg$literalExpectation("inline", true);
+const peg$e91 = peg$otherExpectation("INLINESTATS");
+const peg$e92 = peg$literalExpectation("inlinestats", true);
+const peg$e93 = peg$otherExpectation("KEEP");
+const peg$e94 = peg$literalExpectation("keep", true);
+const peg$e95 = peg$otherExpectation("DROP");
+const peg$e96 = peg$literalExpectation("drop", true);
+const peg$e97 = peg$otherExpectation("RENAME");
+const peg$e98 = peg$literalExpectation("rename", true);
+const peg$e99 = peg$otherExpectation("SORT");
+const peg$e100 = peg$literalExpectation("sort", true);
+const peg$e101 = peg$otherExpectation("LIMIT");
+const peg$e102 = peg$literalExpectation("limit", true);
+const peg$e103 = peg$otherExpectation("MV_EXPAND");
+const peg$e104 = peg$literalExpectation("mv_expand", true);
+const peg$e105 = peg$otherExpectation("DISSECT");
+const peg$e106 = peg$literalExpectation("dissect", true);
+const peg$e107 = peg$otherExpectation("GROK");
+const peg$e108 = peg$literalExpectation("grok", true);
+const peg$e109 = peg$otherExpectation("ENRICH");
+const peg$e110 = peg$literalExpectation("enrich", true);
+const peg$e111 = peg$otherExpectation("LOOKUP");
+const peg$e112 = peg$literalExpectation("lookup", true);
+const peg$e113 = peg$otherExpectation("JOIN");
+const peg$e114 = peg$literalExpectation("join", true);
+const peg$e115 = peg$otherExpectation("CHANGE_POINT");
+const peg$e116 = peg$literalExpectation("change_point", true);
+const peg$e117 = peg$otherExpectation("COMPLETION");
+const peg$e118 = peg$literalExpectation("completion", true);
+const peg$e119 = peg$otherExpectation("FORK");
+const peg$e120 = peg$literalExpectation("fork", true);
+const peg$e121 = peg$otherExpectation("FUSE");
+const peg$e122 = peg$literalExpectation("fuse", true);
+const peg$e123 = peg$otherExpectation("RERANK");
+const peg$e124 = peg$literalExpectation("rerank", true);
+const peg$e125 = peg$otherExpectation("SAMPLE");
+const peg$e126 = peg$literalExpectation("sample", true);
+const peg$e127 = peg$otherExpectation("URI_PARTS");
+const peg$e128 = peg$literalExpectation("uri_parts", true);
+const peg$e129 = peg$otherExpectation("TS_COLLAPSE");
+const peg$e130 = peg$literalExpectation("ts_collapse", true);
+const peg$e131 = peg$otherExpectation("MMR");
+const peg$e132 = peg$literalExpectation("mmr", true);
+const peg$e133 = peg$otherExpectation("SCORE");
+const peg$e134 = peg$literalExpectation("score", true);
+const peg$e135 = peg$otherExpectation("GROUP");
+const peg$e136 = peg$literalExpectation("group", true);
+const peg$e137 = peg$otherExpectation("KEY");
+const peg$e138 = peg$literalExpectation("key", true);
+const peg$e139 = peg$otherExpectation("BY");
+const peg$e140 = peg$literalExpectation("by", true);
+const peg$e141 = peg$otherExpectation("AS");
+const peg$e142 = peg$literalExpectation("as", true);
+const peg$e143 = peg$otherExpectation("ON");
+const peg$e144 = peg$literalExpectation("on", true);
+const peg$e145 = peg$otherExpectation("WITH");
+const peg$e146 = peg$literalExpectation("with", true);
+const peg$e147 = peg$otherExpectation("ASC");
+const peg$e148 = peg$literalExpectation("asc", true);
+const peg$e149 = peg$otherExpectation("DESC");
+const peg$e150 = peg$literalExpectation("desc", true);
+const peg$e151 = peg$otherExpectation("NULLS");
+const peg$e152 = peg$literalExpectation("nulls", true);
+const peg$e153 = peg$otherExpectation("FIRST");
+const peg$e154 = peg$literalExpectation("first", true);
+const peg$e155 = peg$otherExpectation("LAST");
+const peg$e156 = peg$literalExpectation("last", true);
+const peg$e157 = peg$otherExpectation("AND");
+const peg$e158 = peg$literalExpectation("and", true);
+const peg$e159 = peg$otherExpectation("OR");
+const peg$e160 = peg$literalExpectation("or", true);
+const peg$e161 = peg$otherExpectation("NOT");
+const peg$e162 = peg$literalExpectation("not", true);
+const peg$e163 = peg$otherExpectation("IN");
+const peg$e164 = peg$literalExpectation("in", true);
+const peg$e165 = peg$otherExpectation("IS");
+const peg$e166 = peg$literalExpectation("is", true);
+const peg$e167 = peg$otherExpectation("LIKE");
+const peg$e168 = peg$literalExpectation("like", true);
+const peg$e169 = peg$otherExpectation("RLIKE");
+const peg$e170 = peg$literalExpectation("rlike", true);
+const peg$e171 = peg$otherExpectation("NULL");
+const peg$e172 = peg$literalExpectation("null", true);
+const peg$e173 = peg$otherExpectation("TRUE");
+const peg$e174 = peg$literalExpectation("true", true);
+const peg$e175 = peg$otherExpectation("FALSE");
+const peg$e176 = peg$literalExpectation("false", true);
+function peg$f0(settings, source, rest) {    return b.query(settings.flat(), [source, ...rest]);  }
 
-  const peg$startRuleFunctions = {
-    Start: peg$parseStart,
-    EOF: peg$parseEOF,
-    SetDirective: peg$parseSetDirective,
-    Setting: peg$parseSetting,
-    SourceCommand: peg$parseSourceCommand,
-    FromCommand: peg$parseFromCommand,
-    SourceList: peg$parseSourceList,
-    SourceItem: peg$parseSourceItem,
-    Subquery: peg$parseSubquery,
-    MetadataClause: peg$parseMetadataClause,
-    MetadataField: peg$parseMetadataField,
-    IndexPattern: peg$parseIndexPattern,
-    UnquotedSource: peg$parseUnquotedSource,
-    SourceText: peg$parseSourceText,
-    RowCommand: peg$parseRowCommand,
-    ShowCommand: peg$parseShowCommand,
-    PromqlCommand: peg$parsePromqlCommand,
-    PromqlParam: peg$parsePromqlParam,
-    PromqlExpr: peg$parsePromqlExpr,
-    PromqlChunk: peg$parsePromqlChunk,
-    PromqlInner: peg$parsePromqlInner,
-    Offset: peg$parseOffset,
-    ProcessingCommand: peg$parseProcessingCommand,
-    WhereCommand: peg$parseWhereCommand,
-    EvalCommand: peg$parseEvalCommand,
-    StatsCommand: peg$parseStatsCommand,
-    InlineStatsCommand: peg$parseInlineStatsCommand,
-    Aggregates: peg$parseAggregates,
-    Aggregate: peg$parseAggregate,
-    KeepCommand: peg$parseKeepCommand,
-    DropCommand: peg$parseDropCommand,
-    RenameCommand: peg$parseRenameCommand,
-    RenameClause: peg$parseRenameClause,
-    SortCommand: peg$parseSortCommand,
-    SortKey: peg$parseSortKey,
-    LimitCommand: peg$parseLimitCommand,
-    MvExpandCommand: peg$parseMvExpandCommand,
-    DissectCommand: peg$parseDissectCommand,
-    CommandOptions: peg$parseCommandOptions,
-    CommandOption: peg$parseCommandOption,
-    GrokCommand: peg$parseGrokCommand,
-    EnrichCommand: peg$parseEnrichCommand,
-    PolicyChars: peg$parsePolicyChars,
-    EnrichClauses: peg$parseEnrichClauses,
-    EnrichClause: peg$parseEnrichClause,
-    LookupJoinCommand: peg$parseLookupJoinCommand,
-    ChangePointCommand: peg$parseChangePointCommand,
-    CompletionCommand: peg$parseCompletionCommand,
-    InferenceRef: peg$parseInferenceRef,
-    ForkCommand: peg$parseForkCommand,
-    ForkBranch: peg$parseForkBranch,
-    FuseCommand: peg$parseFuseCommand,
-    FuseKeyword: peg$parseFuseKeyword,
-    FuseClause: peg$parseFuseClause,
-    RerankCommand: peg$parseRerankCommand,
-    SampleCommand: peg$parseSampleCommand,
-    UriPartsCommand: peg$parseUriPartsCommand,
-    TsCollapseCommand: peg$parseTsCollapseCommand,
-    MmrCommand: peg$parseMmrCommand,
-    Fields: peg$parseFields,
-    Field: peg$parseField,
-    AssignTarget: peg$parseAssignTarget,
-    Assign: peg$parseAssign,
-    NamePatterns: peg$parseNamePatterns,
-    NamePattern: peg$parseNamePattern,
-    PatternSegment: peg$parsePatternSegment,
-    BooleanExpr: peg$parseBooleanExpr,
-    AndExpr: peg$parseAndExpr,
-    NotExpr: peg$parseNotExpr,
-    Predicate: peg$parsePredicate,
-    PredicateSuffix: peg$parsePredicateSuffix,
-    SubqueryBody: peg$parseSubqueryBody,
-    LikePatterns: peg$parseLikePatterns,
-    ValueExpr: peg$parseValueExpr,
-    ComparisonOp: peg$parseComparisonOp,
-    OperatorExpr: peg$parseOperatorExpr,
-    ArithmeticOp: peg$parseArithmeticOp,
-    UnaryExpr: peg$parseUnaryExpr,
-    Sign: peg$parseSign,
-    CastExpr: peg$parseCastExpr,
-    DataType: peg$parseDataType,
-    Primary: peg$parsePrimary,
-    IdentPrimary: peg$parseIdentPrimary,
-    CallArgs: peg$parseCallArgs,
-    FieldRef: peg$parseFieldRef,
-    QuotedFieldRef: peg$parseQuotedFieldRef,
-    FirstSegment: peg$parseFirstSegment,
-    Segment: peg$parseSegment,
-    UnquotedIdentifier: peg$parseUnquotedIdentifier,
-    TimeUnit: peg$parseTimeUnit,
-    QuotedIdentifier: peg$parseQuotedIdentifier,
-    Identifier: peg$parseIdentifier,
-    IdentChar: peg$parseIdentChar,
-    Constant: peg$parseConstant,
-    ListLiteral: peg$parseListLiteral,
-    MapLiteral: peg$parseMapLiteral,
-    MapEntry: peg$parseMapEntry,
-    StringLiteral: peg$parseStringLiteral,
-    NumberOrTimeSpan: peg$parseNumberOrTimeSpan,
-    SignedNumberOrTimeSpan: peg$parseSignedNumberOrTimeSpan,
-    SignedNumber: peg$parseSignedNumber,
-    IntegerLiteral: peg$parseIntegerLiteral,
-    Decimal: peg$parseDecimal,
-    Digits: peg$parseDigits,
-    Exponent: peg$parseExponent,
-    BooleanLiteral: peg$parseBooleanLiteral,
-    NullLiteral: peg$parseNullLiteral,
-    Param: peg$parseParam,
-    _: peg$parse_,
-    FROM: peg$parseFROM,
-    TS: peg$parseTS,
-    ROW: peg$parseROW,
-    SHOW: peg$parseSHOW,
-    INFO: peg$parseINFO,
-    PROMQL: peg$parsePROMQL,
-    SET: peg$parseSET,
-    METADATA: peg$parseMETADATA,
-    WHERE: peg$parseWHERE,
-    EVAL: peg$parseEVAL,
-    STATS: peg$parseSTATS,
-    INLINE: peg$parseINLINE,
-    INLINESTATS: peg$parseINLINESTATS,
-    KEEP: peg$parseKEEP,
-    DROP: peg$parseDROP,
-    RENAME: peg$parseRENAME,
-    SORT: peg$parseSORT,
-    LIMIT: peg$parseLIMIT,
-    MV_EXPAND: peg$parseMV_EXPAND,
-    DISSECT: peg$parseDISSECT,
-    GROK: peg$parseGROK,
-    ENRICH: peg$parseENRICH,
-    LOOKUP: peg$parseLOOKUP,
-    JOIN: peg$parseJOIN,
-    CHANGE_POINT: peg$parseCHANGE_POINT,
-    COMPLETION: peg$parseCOMPLETION,
-    FORK: peg$parseFORK,
-    FUSE: peg$parseFUSE,
-    RERANK: peg$parseRERANK,
-    SAMPLE: peg$parseSAMPLE,
-    URI_PARTS: peg$parseURI_PARTS,
-    TS_COLLAPSE: peg$parseTS_COLLAPSE,
-    MMR: peg$parseMMR,
-    SCORE: peg$parseSCORE,
-    GROUP: peg$parseGROUP,
-    KEY: peg$parseKEY,
-    BY: peg$parseBY,
-    AS: peg$parseAS,
-    ON: peg$parseON,
-    WITH: peg$parseWITH,
-    ASC: peg$parseASC,
-    DESC: peg$parseDESC,
-    NULLS: peg$parseNULLS,
-    FIRST: peg$parseFIRST,
-    LAST: peg$parseLAST,
-    AND: peg$parseAND,
-    OR: peg$parseOR,
-    NOT: peg$parseNOT,
-    IN: peg$parseIN,
-    IS: peg$parseIS,
-    LIKE: peg$parseLIKE,
-    RLIKE: peg$parseRLIKE,
-    NULL: peg$parseNULL,
-    TRUE: peg$parseTRUE,
-    FALSE: peg$parseFALSE,
+function peg$f1(head, tail) {    return [head, ...tail];  }
+
+function peg$f2(name, value) {    return b.set(L(), name, value);  }
+
+function peg$f3() {    return false;  }
+
+function peg$f4() {    return true;  }
+
+function peg$f5(ts, sources, meta) {    return b.from(L(), ts, sources, meta);  }
+
+function peg$f6(head, tail) {    return [head, ...tail];  }
+
+function peg$f7(source, rest) {    return b.subquery(L(), [source, ...rest]);  }
+
+function peg$f8(head, tail) {    return [head, ...tail];  }
+
+function peg$f9(s) {    return b.indexPattern(L(), null, s.value, null, true);  }
+
+function peg$f10(cluster, pattern, selector) {    return b.indexPattern(L(), cluster, pattern, selector, false);  }
+
+function peg$f11(fields) {    return b.row(L(), fields);  }
+
+function peg$f12(item) {    return b.show(L(), item);  }
+
+function peg$f13(params, valueName, exprStart, expr) {    return b.promql(L(), params, valueName, exprStart, expr);  }
+
+function peg$f14(name, value) {    return b.promqlParam(L(), name, value);  }
+
+function peg$f15() {    return offset();  }
+
+function peg$f16(condition) {    return b.where(L(), condition);  }
+
+function peg$f17(fields) {    return b.eval(L(), fields);  }
+
+function peg$f18(aggs, by) {    return b.stats(L(), false, aggs, by);  }
+
+function peg$f19(aggs, by) {    return b.stats(L(), true, aggs, by);  }
+
+function peg$f20(head, tail) {    return [head, ...tail];  }
+
+function peg$f21(field, where) {    return b.aggregate(L(), field, where);  }
+
+function peg$f22(columns) {    return b.keep(L(), columns);  }
+
+function peg$f23(columns) {    return b.drop(L(), columns);  }
+
+function peg$f24(head, tail) {    return b.rename(L(), [head, ...tail]);  }
+
+function peg$f25(oldName, newName) {    return b.renameClause(L(), oldName, newName);  }
+
+function peg$f26(newName, oldName) {    return b.renameClause(L(), oldName, newName);  }
+
+function peg$f27(head, tail) {    return b.sort(L(), [head, ...tail]);  }
+
+function peg$f28(expr, order, nulls) {    return b.sortKey(L(), expr, order, nulls);  }
+
+function peg$f29(count) {    return b.limit(L(), count);  }
+
+function peg$f30(field) {    return b.mvExpand(L(), field);  }
+
+function peg$f31(input, pattern, options) {    return b.dissect(L(), input, pattern, options);  }
+
+function peg$f32(head, tail) {    return [head, ...tail];  }
+
+function peg$f33(name, value) {    return b.commandOption(L(), name, value);  }
+
+function peg$f34(input, head, tail) {    return b.grok(L(), input, [head, ...tail]);  }
+
+function peg$f35(mode, policy, on, clauses) {    return b.enrich(L(), mode, policy, on, clauses);  }
+
+function peg$f36(head, tail) {    return [head, ...tail];  }
+
+function peg$f37(newName, field) {    return b.enrichClause(L(), newName, field);  }
+
+function peg$f38(field) {    return b.enrichClause(L(), null, field);  }
+
+function peg$f39(index, head, tail) {    return b.lookupJoin(L(), index, [head, ...tail]);  }
+
+function peg$f40(value, key, names) {    return b.changePoint(L(), value, key, names);  }
+
+function peg$f41(target, prompt, withValue, asTarget) {    return b.completion(L(), target, prompt, withValue, asTarget);  }
+
+function peg$f42(branches) {    return b.fork(L(), branches);  }
+
+function peg$f43(head, tail) {    return b.forkBranch(L(), [head, ...tail]);  }
+
+function peg$f44(method, clauses) {    return b.fuse(L(), method, clauses);  }
+
+function peg$f45(field) {    return b.fuseScoreBy(L(), field);  }
+
+function peg$f46(field) {    return b.fuseGroupBy(L(), field);  }
+
+function peg$f47(head, tail) {    return b.fuseKeyBy(L(), [head, ...tail]);  }
+
+function peg$f48(options) {    return b.fuseWith(L(), options);  }
+
+function peg$f49(target, query, on, withValue) {    return b.rerank(L(), target, query, on, withValue);  }
+
+function peg$f50(probability) {    return b.sample(L(), probability);  }
+
+function peg$f51(prefix, expr) {    return b.uriParts(L(), prefix, expr);  }
+
+function peg$f52() {    return b.tsCollapse(L());  }
+
+function peg$f53(queryVector, field, limit, withValue) {    return b.mmr(L(), queryVector, field, limit, withValue);  }
+
+function peg$f54(head, tail) {    return [head, ...tail];  }
+
+function peg$f55(name, expr) {    return b.namedExpr(L(), name, expr);  }
+
+function peg$f56(expr) {    return b.namedExpr(L(), null, expr);  }
+
+function peg$f57(head, tail) {    return [head, ...tail];  }
+
+function peg$f58(head, tail) {    return b.namePattern(L(), [head, ...tail]);  }
+
+function peg$f59() {    const end = b.scanPatternSegment(input, peg$currPos); if (end < 0) return false; peg$currPos = end; return true;  }
+
+function peg$f60(raw) {    return b.decodePatternSegment(raw);  }
+
+function peg$f61(head, tail) {    return b.or(head, tail);  }
+
+function peg$f62(head, tail) {    return b.and(head, tail);  }
+
+function peg$f63(expr) {    return b.not(L(), expr);  }
+
+function peg$f64(expr) {    return !fast || b.maySuffix(input, peg$currPos);  }
+
+function peg$f65(expr) {    return b.isMatchField(expr);  }
+
+function peg$f66(expr, query) {    return { t: 'match', query, end: peg$currPos };  }
+
+function peg$f67(expr, suffix) {    return b.predicate(expr, suffix);  }
+
+function peg$f68(negated) {    return 'like';  }
+
+function peg$f69(negated) {    return 'rlike';  }
+
+function peg$f70(negated, op, p) {    return { t: 'like', op, patterns: p.patterns, list: p.list, end: peg$currPos };  }
+
+function peg$f71(negated, query) {    return { t: 'inSubquery', query, end: peg$currPos };  }
+
+function peg$f72(negated, head, tail) {    return { t: 'in', values: [head, ...tail], end: peg$currPos };  }
+
+function peg$f73(negated, tail) {    tail.negated = negated !== null; return tail;  }
+
+function peg$f74(negated) {    return { t: 'isNull', negated: negated !== null, end: peg$currPos };  }
+
+function peg$f75(source, rest) {    return b.subquery(L(), [source, ...rest]);  }
+
+function peg$f76(head, tail) {    return { patterns: [head, ...tail], list: true };  }
+
+function peg$f77(p) {    return { patterns: [p], list: false };  }
+
+function peg$f78(left, right) {    return right === null ? left : b.comparison(left, right[0], right[1]);  }
+
+function peg$f79(head, tail) {    return b.arithmetic(head, tail);  }
+
+function peg$f80() {    return "/";  }
+
+function peg$f81(op, expr) {    return b.unary(L(), op, expr);  }
+
+function peg$f82(head, type) {    return { type, end: peg$currPos };  }
+
+function peg$f83(head, types) {    return b.casts(head, types);  }
+
+function peg$f84(expr) {    return b.paren(L(), expr);  }
+
+function peg$f85(name) {    return !b.isReserved(name);  }
+
+function peg$f86(name, args) {    return b.call(L(), name, args === null ? null : args.args, args !== null && args.star);  }
+
+function peg$f87(head, tail) {    return b.isWordPrimary(head, tail.length);  }
+
+function peg$f88(head, tail) {    return b.wordPrimary(L(), head, tail);  }
+
+function peg$f89() {    return { args: [], star: true };  }
+
+function peg$f90(head, tail, map) {    const args = [head, ...tail]; if (map !== null) args.push(map); return { args, star: false };  }
+
+function peg$f91(map) {    return { args: [map], star: false };  }
+
+function peg$f92(head, tail) {    return b.field(L(), [head, ...tail]);  }
+
+function peg$f93(head, tail) {    return b.field(L(), [head, ...tail]);  }
+
+function peg$f94(name) {    return b.isReserved(name);  }
+
+function peg$f95(name) {    return name;  }
+
+function peg$f96() {    const end = b.scanIdentifier(input, peg$currPos); if (end < 0) return false; peg$currPos = end; return true;  }
+
+function peg$f97() {    peg$currPos = b.scanQuotedIdentifierBody(input, peg$currPos); return true;  }
+
+function peg$f98(body) {    return body.length > 0;  }
+
+function peg$f99(body) {    return body.replace(/``/g, "`");  }
+
+function peg$f100(head, tail) {    return b.list(L(), [head, ...tail]);  }
+
+function peg$f101(head, tail) {    return [head, ...tail];  }
+
+function peg$f102(entries) {    return b.map(L(), entries);  }
+
+function peg$f103(key, value) {    return b.mapEntry(L(), key, value);  }
+
+function peg$f104() {    peg$currPos = b.scanTripleBody(input, peg$currPos); return true;  }
+
+function peg$f105(raw, extra) {    return b.string(L(), raw + extra, true);  }
+
+function peg$f106() {    peg$currPos = b.scanStringBody(input, peg$currPos); return true;  }
+
+function peg$f107(raw) {    return b.string(L(), raw, false);  }
+
+function peg$f108(raw) {    return b.number(L(), raw, false);  }
+
+function peg$f109(int, frac) {    return frac;  }
+
+function peg$f110(int, unit) {    return b.isTimeUnit(unit);  }
+
+function peg$f111(int, unit) {    return { unit };  }
+
+function peg$f112(int) {    return null;  }
+
+function peg$f113(int, rest) {    return b.numberOrSpan(L(), int, rest);  }
+
+function peg$f114(raw, unit) {    return b.isTimeUnit(unit);  }
+
+function peg$f115(raw, unit) {    return b.timeSpan(L(), raw, unit);  }
+
+function peg$f116(raw) {    return b.number(L(), raw, !/[.eE]/.test(raw));  }
+
+function peg$f117(raw) {    return b.number(L(), raw, true);  }
+
+function peg$f118() {    return b.boolean(L(), true);  }
+
+function peg$f119() {    return b.boolean(L(), false);  }
+
+function peg$f120() {    return b.null(L());  }
+
+function peg$f121(name) {    return b.param(L(), name, true);  }
+
+function peg$f122(name) {    return b.param(L(), name, false);  }
+
+function peg$f123() {    peg$currPos = b.skipSpace(input, peg$currPos); return true;  }
+
+function text() {
+  return input.substring(peg$savedPos, peg$currPos);
+}
+
+function offset() {
+  return peg$savedPos;
+}
+
+function range() {
+  return {
+    source: peg$source,
+    start: peg$savedPos,
+    end: peg$currPos,
   };
-  let peg$startRuleFunction = peg$parseStart;
+}
 
-  const peg$c0 = "|";
-  const peg$c1 = ",";
-  const peg$c2 = ";";
-  const peg$c3 = "=";
-  const peg$c4 = "(";
-  const peg$c5 = ")";
-  const peg$c6 = ":";
-  const peg$c7 = "::";
-  const peg$c8 = "/";
-  const peg$c9 = "[";
-  const peg$c10 = "]";
-  const peg$c11 = "{";
-  const peg$c12 = "}";
-  const peg$c13 = "\"";
-  const peg$c14 = "\\";
-  const peg$c15 = "'";
-  const peg$c16 = ".";
-  const peg$c17 = "==";
-  const peg$c18 = "!=";
-  const peg$c19 = "<=";
-  const peg$c20 = ">=";
-  const peg$c21 = "=~";
-  const peg$c22 = "%";
-  const peg$c23 = "*";
-  const peg$c24 = "`";
-  const peg$c25 = "\"\"\"";
-  const peg$c26 = "??";
-  const peg$c27 = "?";
-  const peg$c28 = "from";
-  const peg$c29 = "ts";
-  const peg$c30 = "row";
-  const peg$c31 = "show";
-  const peg$c32 = "info";
-  const peg$c33 = "promql";
-  const peg$c34 = "set";
-  const peg$c35 = "metadata";
-  const peg$c36 = "where";
-  const peg$c37 = "eval";
-  const peg$c38 = "stats";
-  const peg$c39 = "inline";
-  const peg$c40 = "inlinestats";
-  const peg$c41 = "keep";
-  const peg$c42 = "drop";
-  const peg$c43 = "rename";
-  const peg$c44 = "sort";
-  const peg$c45 = "limit";
-  const peg$c46 = "mv_expand";
-  const peg$c47 = "dissect";
-  const peg$c48 = "grok";
-  const peg$c49 = "enrich";
-  const peg$c50 = "lookup";
-  const peg$c51 = "join";
-  const peg$c52 = "change_point";
-  const peg$c53 = "completion";
-  const peg$c54 = "fork";
-  const peg$c55 = "fuse";
-  const peg$c56 = "rerank";
-  const peg$c57 = "sample";
-  const peg$c58 = "uri_parts";
-  const peg$c59 = "ts_collapse";
-  const peg$c60 = "mmr";
-  const peg$c61 = "score";
-  const peg$c62 = "group";
-  const peg$c63 = "key";
-  const peg$c64 = "by";
-  const peg$c65 = "as";
-  const peg$c66 = "on";
-  const peg$c67 = "with";
-  const peg$c68 = "asc";
-  const peg$c69 = "desc";
-  const peg$c70 = "nulls";
-  const peg$c71 = "first";
-  const peg$c72 = "last";
-  const peg$c73 = "and";
-  const peg$c74 = "or";
-  const peg$c75 = "not";
-  const peg$c76 = "in";
-  const peg$c77 = "is";
-  const peg$c78 = "like";
-  const peg$c79 = "rlike";
-  const peg$c80 = "null";
-  const peg$c81 = "true";
-  const peg$c82 = "false";
+function location() {
+  return peg$computeLocation(peg$savedPos, peg$currPos);
+}
 
-  const peg$r0 = /^[^:"=|,[\]\/() \t\r\n]/;
-  const peg$r1 = /^[\/*]/;
-  const peg$r2 = /^[^ \t\r\n|()]/;
-  const peg$r3 = /^[^|()[\]{}"']/;
-  const peg$r4 = /^[^"\\]/;
-  const peg$r5 = /^[^'\\]/;
-  const peg$r6 = /^[^()[\]{}"']/;
-  const peg$r7 = /^[^\\\/?"<>| ,#\t\r\n:()]/;
-  const peg$r8 = /^[=~]/;
-  const peg$r9 = /^[<>]/;
-  const peg$r10 = /^[*-+\-]/;
-  const peg$r11 = /^[+\-]/;
-  const peg$r12 = /^[a-zA-Z_]/;
-  const peg$r13 = /^[a-zA-Z0-9_]/;
-  const peg$r14 = /^[0-9]/;
-  const peg$r15 = /^[eE]/;
+function expected(description, location) {
+  location = location !== undefined
+    ? location
+    : peg$computeLocation(peg$savedPos, peg$currPos);
+  throw peg$buildStructuredError(
+    [peg$otherExpectation(description)],
+    input.substring(peg$savedPos, peg$currPos),
+    location
+  );
+}
 
-  const peg$e0 = peg$literalExpectation("|", false);
-  const peg$e1 = peg$otherExpectation("end of input");
-  const peg$e2 = peg$anyExpectation();
-  const peg$e3 = peg$literalExpectation(",", false);
-  const peg$e4 = peg$literalExpectation(";", false);
-  const peg$e5 = peg$literalExpectation("=", false);
-  const peg$e6 = peg$literalExpectation("(", false);
-  const peg$e7 = peg$literalExpectation(")", false);
-  const peg$e8 = peg$otherExpectation("metadata field");
-  const peg$e9 = peg$literalExpectation(":", false);
-  const peg$e10 = peg$literalExpectation("::", false);
-  const peg$e11 = peg$otherExpectation("index pattern");
-  const peg$e12 = peg$classExpectation([":", "\"", "=", "|", ",", "[", "]", "/", "(", ")", " ", "\t", "\r", "\n"], true, false, false);
-  const peg$e13 = peg$literalExpectation("/", false);
-  const peg$e14 = peg$classExpectation(["/", "*"], false, false, false);
-  const peg$e15 = peg$classExpectation([" ", "\t", "\r", "\n", "|", "(", ")"], true, false, false);
-  const peg$e16 = peg$otherExpectation("PromQL expression");
-  const peg$e17 = peg$classExpectation(["|", "(", ")", "[", "]", "{", "}", "\"", "'"], true, false, false);
-  const peg$e18 = peg$literalExpectation("[", false);
-  const peg$e19 = peg$literalExpectation("]", false);
-  const peg$e20 = peg$literalExpectation("{", false);
-  const peg$e21 = peg$literalExpectation("}", false);
-  const peg$e22 = peg$literalExpectation("\"", false);
-  const peg$e23 = peg$classExpectation(["\"", "\\"], true, false, false);
-  const peg$e24 = peg$literalExpectation("\\", false);
-  const peg$e25 = peg$literalExpectation("'", false);
-  const peg$e26 = peg$classExpectation(["'", "\\"], true, false, false);
-  const peg$e27 = peg$classExpectation(["(", ")", "[", "]", "{", "}", "\"", "'"], true, false, false);
-  const peg$e28 = peg$otherExpectation("policy name");
-  const peg$e29 = peg$classExpectation(["\\", "/", "?", "\"", "<", ">", "|", " ", ",", "#", "\t", "\r", "\n", ":", "(", ")"], true, false, false);
-  const peg$e30 = peg$otherExpectation("=");
-  const peg$e31 = peg$classExpectation(["=", "~"], false, false, false);
-  const peg$e32 = peg$otherExpectation("column name pattern");
-  const peg$e33 = peg$literalExpectation(".", false);
-  const peg$e34 = peg$otherExpectation("comparison operator");
-  const peg$e35 = peg$literalExpectation("==", false);
-  const peg$e36 = peg$literalExpectation("!=", false);
-  const peg$e37 = peg$literalExpectation("<=", false);
-  const peg$e38 = peg$literalExpectation(">=", false);
-  const peg$e39 = peg$literalExpectation("=~", false);
-  const peg$e40 = peg$classExpectation(["<", ">"], false, false, false);
-  const peg$e41 = peg$otherExpectation("arithmetic operator");
-  const peg$e42 = peg$classExpectation([["*", "+"], "-"], false, false, false);
-  const peg$e43 = peg$literalExpectation("%", false);
-  const peg$e44 = peg$otherExpectation("sign");
-  const peg$e45 = peg$classExpectation(["+", "-"], false, false, false);
-  const peg$e46 = peg$otherExpectation("data type");
-  const peg$e47 = peg$classExpectation([["a", "z"], ["A", "Z"], "_"], false, false, false);
-  const peg$e48 = peg$classExpectation([["a", "z"], ["A", "Z"], ["0", "9"], "_"], false, false, false);
-  const peg$e49 = peg$literalExpectation("*", false);
-  const peg$e50 = peg$otherExpectation("column name");
-  const peg$e51 = peg$otherExpectation("time unit");
-  const peg$e52 = peg$otherExpectation("quoted name");
-  const peg$e53 = peg$literalExpectation("`", false);
-  const peg$e54 = peg$otherExpectation("identifier");
-  const peg$e55 = peg$otherExpectation("map");
-  const peg$e56 = peg$otherExpectation("string");
-  const peg$e57 = peg$literalExpectation("\"\"\"", false);
-  const peg$e58 = peg$otherExpectation("number");
-  const peg$e59 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e60 = peg$otherExpectation("integer");
-  const peg$e61 = peg$classExpectation(["e", "E"], false, false, false);
-  const peg$e62 = peg$otherExpectation("boolean");
-  const peg$e63 = peg$otherExpectation("null");
-  const peg$e64 = peg$otherExpectation("parameter");
-  const peg$e65 = peg$literalExpectation("??", false);
-  const peg$e66 = peg$literalExpectation("?", false);
-  const peg$e67 = peg$otherExpectation("FROM");
-  const peg$e68 = peg$literalExpectation("from", true);
-  const peg$e69 = peg$otherExpectation("TS");
-  const peg$e70 = peg$literalExpectation("ts", true);
-  const peg$e71 = peg$otherExpectation("ROW");
-  const peg$e72 = peg$literalExpectation("row", true);
-  const peg$e73 = peg$otherExpectation("SHOW");
-  const peg$e74 = peg$literalExpectation("show", true);
-  const peg$e75 = peg$otherExpectation("INFO");
-  const peg$e76 = peg$literalExpectation("info", true);
-  const peg$e77 = peg$otherExpectation("PROMQL");
-  const peg$e78 = peg$literalExpectation("promql", true);
-  const peg$e79 = peg$otherExpectation("SET");
-  const peg$e80 = peg$literalExpectation("set", true);
-  const peg$e81 = peg$otherExpectation("METADATA");
-  const peg$e82 = peg$literalExpectation("metadata", true);
-  const peg$e83 = peg$otherExpectation("WHERE");
-  const peg$e84 = peg$literalExpectation("where", true);
-  const peg$e85 = peg$otherExpectation("EVAL");
-  const peg$e86 = peg$literalExpectation("eval", true);
-  const peg$e87 = peg$otherExpectation("STATS");
-  const peg$e88 = peg$literalExpectation("stats", true);
-  const peg$e89 = peg$otherExpectation("INLINE");
-  const peg$e90 = peg$literalExpectation("inline", true);
-  const peg$e91 = peg$otherExpectation("INLINESTATS");
-  const peg$e92 = peg$literalExpectation("inlinestats", true);
-  const peg$e93 = peg$otherExpectation("KEEP");
-  const peg$e94 = peg$literalExpectation("keep", true);
-  const peg$e95 = peg$otherExpectation("DROP");
-  const peg$e96 = peg$literalExpectation("drop", true);
-  const peg$e97 = peg$otherExpectation("RENAME");
-  const peg$e98 = peg$literalExpectation("rename", true);
-  const peg$e99 = peg$otherExpectation("SORT");
-  const peg$e100 = peg$literalExpectation("sort", true);
-  const peg$e101 = peg$otherExpectation("LIMIT");
-  const peg$e102 = peg$literalExpectation("limit", true);
-  const peg$e103 = peg$otherExpectation("MV_EXPAND");
-  const peg$e104 = peg$literalExpectation("mv_expand", true);
-  const peg$e105 = peg$otherExpectation("DISSECT");
-  const peg$e106 = peg$literalExpectation("dissect", true);
-  const peg$e107 = peg$otherExpectation("GROK");
-  const peg$e108 = peg$literalExpectation("grok", true);
-  const peg$e109 = peg$otherExpectation("ENRICH");
-  const peg$e110 = peg$literalExpectation("enrich", true);
-  const peg$e111 = peg$otherExpectation("LOOKUP");
-  const peg$e112 = peg$literalExpectation("lookup", true);
-  const peg$e113 = peg$otherExpectation("JOIN");
-  const peg$e114 = peg$literalExpectation("join", true);
-  const peg$e115 = peg$otherExpectation("CHANGE_POINT");
-  const peg$e116 = peg$literalExpectation("change_point", true);
-  const peg$e117 = peg$otherExpectation("COMPLETION");
-  const peg$e118 = peg$literalExpectation("completion", true);
-  const peg$e119 = peg$otherExpectation("FORK");
-  const peg$e120 = peg$literalExpectation("fork", true);
-  const peg$e121 = peg$otherExpectation("FUSE");
-  const peg$e122 = peg$literalExpectation("fuse", true);
-  const peg$e123 = peg$otherExpectation("RERANK");
-  const peg$e124 = peg$literalExpectation("rerank", true);
-  const peg$e125 = peg$otherExpectation("SAMPLE");
-  const peg$e126 = peg$literalExpectation("sample", true);
-  const peg$e127 = peg$otherExpectation("URI_PARTS");
-  const peg$e128 = peg$literalExpectation("uri_parts", true);
-  const peg$e129 = peg$otherExpectation("TS_COLLAPSE");
-  const peg$e130 = peg$literalExpectation("ts_collapse", true);
-  const peg$e131 = peg$otherExpectation("MMR");
-  const peg$e132 = peg$literalExpectation("mmr", true);
-  const peg$e133 = peg$otherExpectation("SCORE");
-  const peg$e134 = peg$literalExpectation("score", true);
-  const peg$e135 = peg$otherExpectation("GROUP");
-  const peg$e136 = peg$literalExpectation("group", true);
-  const peg$e137 = peg$otherExpectation("KEY");
-  const peg$e138 = peg$literalExpectation("key", true);
-  const peg$e139 = peg$otherExpectation("BY");
-  const peg$e140 = peg$literalExpectation("by", true);
-  const peg$e141 = peg$otherExpectation("AS");
-  const peg$e142 = peg$literalExpectation("as", true);
-  const peg$e143 = peg$otherExpectation("ON");
-  const peg$e144 = peg$literalExpectation("on", true);
-  const peg$e145 = peg$otherExpectation("WITH");
-  const peg$e146 = peg$literalExpectation("with", true);
-  const peg$e147 = peg$otherExpectation("ASC");
-  const peg$e148 = peg$literalExpectation("asc", true);
-  const peg$e149 = peg$otherExpectation("DESC");
-  const peg$e150 = peg$literalExpectation("desc", true);
-  const peg$e151 = peg$otherExpectation("NULLS");
-  const peg$e152 = peg$literalExpectation("nulls", true);
-  const peg$e153 = peg$otherExpectation("FIRST");
-  const peg$e154 = peg$literalExpectation("first", true);
-  const peg$e155 = peg$otherExpectation("LAST");
-  const peg$e156 = peg$literalExpectation("last", true);
-  const peg$e157 = peg$otherExpectation("AND");
-  const peg$e158 = peg$literalExpectation("and", true);
-  const peg$e159 = peg$otherExpectation("OR");
-  const peg$e160 = peg$literalExpectation("or", true);
-  const peg$e161 = peg$otherExpectation("NOT");
-  const peg$e162 = peg$literalExpectation("not", true);
-  const peg$e163 = peg$otherExpectation("IN");
-  const peg$e164 = peg$literalExpectation("in", true);
-  const peg$e165 = peg$otherExpectation("IS");
-  const peg$e166 = peg$literalExpectation("is", true);
-  const peg$e167 = peg$otherExpectation("LIKE");
-  const peg$e168 = peg$literalExpectation("like", true);
-  const peg$e169 = peg$otherExpectation("RLIKE");
-  const peg$e170 = peg$literalExpectation("rlike", true);
-  const peg$e171 = peg$otherExpectation("NULL");
-  const peg$e172 = peg$literalExpectation("null", true);
-  const peg$e173 = peg$otherExpectation("TRUE");
-  const peg$e174 = peg$literalExpectation("true", true);
-  const peg$e175 = peg$otherExpectation("FALSE");
-  const peg$e176 = peg$literalExpectation("false", true);
+function error(message, location) {
+  location = location !== undefined
+    ? location
+    : peg$computeLocation(peg$savedPos, peg$currPos);
+  throw peg$buildSimpleError(message, location);
+}
 
-  function peg$f0(settings, source, rest) {    return b.query(settings.flat(), [source, ...rest]);  }
-  function peg$f1(head, tail) {    return [head, ...tail];  }
-  function peg$f2(name, value) {    return b.set(L(), name, value);  }
-  function peg$f3() {    return false;  }
-  function peg$f4() {    return true;  }
-  function peg$f5(ts, sources, meta) {    return b.from(L(), ts, sources, meta);  }
-  function peg$f6(head, tail) {    return [head, ...tail];  }
-  function peg$f7(source, rest) {    return b.subquery(L(), [source, ...rest]);  }
-  function peg$f8(head, tail) {    return [head, ...tail];  }
-  function peg$f9(s) {    return b.indexPattern(L(), null, s.value, null, true);  }
-  function peg$f10(cluster, pattern, selector) {    return b.indexPattern(L(), cluster, pattern, selector, false);  }
-  function peg$f11(fields) {    return b.row(L(), fields);  }
-  function peg$f12(item) {    return b.show(L(), item);  }
-  function peg$f13(params, valueName, exprStart, expr) {    return b.promql(L(), params, valueName, exprStart, expr);  }
-  function peg$f14(name, value) {    return b.promqlParam(L(), name, value);  }
-  function peg$f15() {    return offset();  }
-  function peg$f16(condition) {    return b.where(L(), condition);  }
-  function peg$f17(fields) {    return b.eval(L(), fields);  }
-  function peg$f18(aggs, by) {    return b.stats(L(), false, aggs, by);  }
-  function peg$f19(aggs, by) {    return b.stats(L(), true, aggs, by);  }
-  function peg$f20(head, tail) {    return [head, ...tail];  }
-  function peg$f21(field, where) {    return b.aggregate(L(), field, where);  }
-  function peg$f22(columns) {    return b.keep(L(), columns);  }
-  function peg$f23(columns) {    return b.drop(L(), columns);  }
-  function peg$f24(head, tail) {    return b.rename(L(), [head, ...tail]);  }
-  function peg$f25(oldName, newName) {    return b.renameClause(L(), oldName, newName);  }
-  function peg$f26(newName, oldName) {    return b.renameClause(L(), oldName, newName);  }
-  function peg$f27(head, tail) {    return b.sort(L(), [head, ...tail]);  }
-  function peg$f28(expr, order, nulls) {    return b.sortKey(L(), expr, order, nulls);  }
-  function peg$f29(count) {    return b.limit(L(), count);  }
-  function peg$f30(field) {    return b.mvExpand(L(), field);  }
-  function peg$f31(input, pattern, options) {    return b.dissect(L(), input, pattern, options);  }
-  function peg$f32(head, tail) {    return [head, ...tail];  }
-  function peg$f33(name, value) {    return b.commandOption(L(), name, value);  }
-  function peg$f34(input, head, tail) {    return b.grok(L(), input, [head, ...tail]);  }
-  function peg$f35(mode, policy, on, clauses) {    return b.enrich(L(), mode, policy, on, clauses);  }
-  function peg$f36(head, tail) {    return [head, ...tail];  }
-  function peg$f37(newName, field) {    return b.enrichClause(L(), newName, field);  }
-  function peg$f38(field) {    return b.enrichClause(L(), null, field);  }
-  function peg$f39(index, head, tail) {    return b.lookupJoin(L(), index, [head, ...tail]);  }
-  function peg$f40(value, key, names) {    return b.changePoint(L(), value, key, names);  }
-  function peg$f41(target, prompt, withValue, asTarget) {    return b.completion(L(), target, prompt, withValue, asTarget);  }
-  function peg$f42(branches) {    return b.fork(L(), branches);  }
-  function peg$f43(head, tail) {    return b.forkBranch(L(), [head, ...tail]);  }
-  function peg$f44(method, clauses) {    return b.fuse(L(), method, clauses);  }
-  function peg$f45(field) {    return b.fuseScoreBy(L(), field);  }
-  function peg$f46(field) {    return b.fuseGroupBy(L(), field);  }
-  function peg$f47(head, tail) {    return b.fuseKeyBy(L(), [head, ...tail]);  }
-  function peg$f48(options) {    return b.fuseWith(L(), options);  }
-  function peg$f49(target, query, on, withValue) {    return b.rerank(L(), target, query, on, withValue);  }
-  function peg$f50(probability) {    return b.sample(L(), probability);  }
-  function peg$f51(prefix, expr) {    return b.uriParts(L(), prefix, expr);  }
-  function peg$f52() {    return b.tsCollapse(L());  }
-  function peg$f53(queryVector, field, limit, withValue) {    return b.mmr(L(), queryVector, field, limit, withValue);  }
-  function peg$f54(head, tail) {    return [head, ...tail];  }
-  function peg$f55(name, expr) {    return b.namedExpr(L(), name, expr);  }
-  function peg$f56(expr) {    return b.namedExpr(L(), null, expr);  }
-  function peg$f57(head, tail) {    return [head, ...tail];  }
-  function peg$f58(head, tail) {    return b.namePattern(L(), [head, ...tail]);  }
-  function peg$f59() {    const end = b.scanPatternSegment(input, peg$currPos); if (end < 0) return false; peg$currPos = end; return true;  }
-  function peg$f60(raw) {    return b.decodePatternSegment(raw);  }
-  function peg$f61(head, tail) {    return b.or(head, tail);  }
-  function peg$f62(head, tail) {    return b.and(head, tail);  }
-  function peg$f63(expr) {    return b.not(L(), expr);  }
-  function peg$f64(expr) {    return !fast || b.maySuffix(input, peg$currPos);  }
-  function peg$f65(expr) {    return b.isMatchField(expr);  }
-  function peg$f66(expr, query) {    return { t: 'match', query, end: peg$currPos };  }
-  function peg$f67(expr, suffix) {    return b.predicate(expr, suffix);  }
-  function peg$f68(negated) {    return 'like';  }
-  function peg$f69(negated) {    return 'rlike';  }
-  function peg$f70(negated, op, p) {    return { t: 'like', op, patterns: p.patterns, list: p.list, end: peg$currPos };  }
-  function peg$f71(negated, query) {    return { t: 'inSubquery', query, end: peg$currPos };  }
-  function peg$f72(negated, head, tail) {    return { t: 'in', values: [head, ...tail], end: peg$currPos };  }
-  function peg$f73(negated, tail) {    tail.negated = negated !== null; return tail;  }
-  function peg$f74(negated) {    return { t: 'isNull', negated: negated !== null, end: peg$currPos };  }
-  function peg$f75(source, rest) {    return b.subquery(L(), [source, ...rest]);  }
-  function peg$f76(head, tail) {    return { patterns: [head, ...tail], list: true };  }
-  function peg$f77(p) {    return { patterns: [p], list: false };  }
-  function peg$f78(left, right) {    return right === null ? left : b.comparison(left, right[0], right[1]);  }
-  function peg$f79(head, tail) {    return b.arithmetic(head, tail);  }
-  function peg$f80() {    return "/";  }
-  function peg$f81(op, expr) {    return b.unary(L(), op, expr);  }
-  function peg$f82(head, type) {    return { type, end: peg$currPos };  }
-  function peg$f83(head, types) {    return b.casts(head, types);  }
-  function peg$f84(expr) {    return b.paren(L(), expr);  }
-  function peg$f85(name) {    return !b.isReserved(name);  }
-  function peg$f86(name, args) {    return b.call(L(), name, args === null ? null : args.args, args !== null && args.star);  }
-  function peg$f87(head, tail) {    return b.isWordPrimary(head, tail.length);  }
-  function peg$f88(head, tail) {    return b.wordPrimary(L(), head, tail);  }
-  function peg$f89() {    return { args: [], star: true };  }
-  function peg$f90(head, tail, map) {    const args = [head, ...tail]; if (map !== null) args.push(map); return { args, star: false };  }
-  function peg$f91(map) {    return { args: [map], star: false };  }
-  function peg$f92(head, tail) {    return b.field(L(), [head, ...tail]);  }
-  function peg$f93(head, tail) {    return b.field(L(), [head, ...tail]);  }
-  function peg$f94(name) {    return b.isReserved(name);  }
-  function peg$f95(name) {    return name;  }
-  function peg$f96() {    const end = b.scanIdentifier(input, peg$currPos); if (end < 0) return false; peg$currPos = end; return true;  }
-  function peg$f97() {    peg$currPos = b.scanQuotedIdentifierBody(input, peg$currPos); return true;  }
-  function peg$f98(body) {    return body.length > 0;  }
-  function peg$f99(body) {    return body.replace(/``/g, "`");  }
-  function peg$f100(head, tail) {    return b.list(L(), [head, ...tail]);  }
-  function peg$f101(head, tail) {    return [head, ...tail];  }
-  function peg$f102(entries) {    return b.map(L(), entries);  }
-  function peg$f103(key, value) {    return b.mapEntry(L(), key, value);  }
-  function peg$f104() {    peg$currPos = b.scanTripleBody(input, peg$currPos); return true;  }
-  function peg$f105(raw, extra) {    return b.string(L(), raw + extra, true);  }
-  function peg$f106() {    peg$currPos = b.scanStringBody(input, peg$currPos); return true;  }
-  function peg$f107(raw) {    return b.string(L(), raw, false);  }
-  function peg$f108(raw) {    return b.number(L(), raw, false);  }
-  function peg$f109(int, frac) {    return frac;  }
-  function peg$f110(int, unit) {    return b.isTimeUnit(unit);  }
-  function peg$f111(int, unit) {    return { unit };  }
-  function peg$f112(int) {    return null;  }
-  function peg$f113(int, rest) {    return b.numberOrSpan(L(), int, rest);  }
-  function peg$f114(raw, unit) {    return b.isTimeUnit(unit);  }
-  function peg$f115(raw, unit) {    return b.timeSpan(L(), raw, unit);  }
-  function peg$f116(raw) {    return b.number(L(), raw, !/[.eE]/.test(raw));  }
-  function peg$f117(raw) {    return b.number(L(), raw, true);  }
-  function peg$f118() {    return b.boolean(L(), true);  }
-  function peg$f119() {    return b.boolean(L(), false);  }
-  function peg$f120() {    return b.null(L());  }
-  function peg$f121(name) {    return b.param(L(), name, true);  }
-  function peg$f122(name) {    return b.param(L(), name, false);  }
-  function peg$f123() {    peg$currPos = b.skipSpace(input, peg$currPos); return true;  }
-  let peg$currPos = options.peg$currPos | 0;
-  let peg$savedPos = peg$currPos;
-  const peg$posDetailsCache = [{ line: 1, column: 1 }];
-  let peg$maxFailPos = peg$currPos;
-  let peg$maxFailExpected = options.peg$maxFailExpected || [];
-  let peg$silentFails = options.peg$silentFails | 0;
-
-  let peg$result;
-
-  if (options.startRule) {
-    if (!(options.startRule in peg$startRuleFunctions)) {
-      throw new Error("Can't start parsing from rule \"" + options.startRule + "\".");
-    }
-
-    peg$startRuleFunction = peg$startRuleFunctions[options.startRule];
+function peg$getUnicode(pos = peg$currPos) {
+  const cp = input.codePointAt(pos);
+  if (cp === undefined) {
+    return "";
   }
+  return String.fromCodePoint(cp);
+}
 
-  function text() {
-    return input.substring(peg$savedPos, peg$currPos);
-  }
+function peg$literalExpectation(text, ignoreCase) {
+  return { type: "literal", text, ignoreCase };
+}
 
-  function offset() {
-    return peg$savedPos;
-  }
+function peg$classExpectation(parts, inverted, ignoreCase, unicode) {
+  return { type: "class", parts, inverted, ignoreCase, unicode };
+}
 
-  function range() {
-    return {
-      source: peg$source,
-      start: peg$savedPos,
-      end: peg$currPos,
-    };
-  }
+function peg$anyExpectation() {
+  return { type: "any" };
+}
 
-  function location() {
-    return peg$computeLocation(peg$savedPos, peg$currPos);
-  }
+function peg$endExpectation() {
+  return { type: "end" };
+}
 
-  function expected(description, location) {
-    location = location !== undefined
-      ? location
-      : peg$computeLocation(peg$savedPos, peg$currPos);
+function peg$otherExpectation(description) {
+  return { type: "other", description };
+}
 
-    throw peg$buildStructuredError(
-      [peg$otherExpectation(description)],
-      input.substring(peg$savedPos, peg$currPos),
-      location
-    );
-  }
-
-  function error(message, location) {
-    location = location !== undefined
-      ? location
-      : peg$computeLocation(peg$savedPos, peg$currPos);
-
-    throw peg$buildSimpleError(message, location);
-  }
-
-  function peg$getUnicode(pos = peg$currPos) {
-    const cp = input.codePointAt(pos);
-    if (cp === undefined) {
-      return "";
-    }
-    return String.fromCodePoint(cp);
-  }
-
-  function peg$literalExpectation(text, ignoreCase) {
-    return { type: "literal", text, ignoreCase };
-  }
-
-  function peg$classExpectation(parts, inverted, ignoreCase, unicode) {
-    return { type: "class", parts, inverted, ignoreCase, unicode };
-  }
-
-  function peg$anyExpectation() {
-    return { type: "any" };
-  }
-
-  function peg$endExpectation() {
-    return { type: "end" };
-  }
-
-  function peg$otherExpectation(description) {
-    return { type: "other", description };
-  }
-
-  function peg$computePosDetails(pos) {
-    let details = peg$posDetailsCache[pos];
-    let p;
-
-    if (details) {
-      return details;
+function peg$computePosDetails(pos) {
+  let details = peg$posDetailsCache[pos];
+  let p;
+  if (details) {
+    return details;
+  } else {
+    if (pos >= peg$posDetailsCache.length) {
+      p = peg$posDetailsCache.length - 1;
     } else {
-      if (pos >= peg$posDetailsCache.length) {
-        p = peg$posDetailsCache.length - 1;
-      } else {
-        p = pos;
-        while (!peg$posDetailsCache[--p]) {}
-      }
-
-      details = peg$posDetailsCache[p];
-      details = {
-        line: details.line,
-        column: details.column,
-      };
-
-      while (p < pos) {
-        if (input.charCodeAt(p) === 10) {
-          details.line++;
-          details.column = 1;
-        } else {
-          details.column++;
-        }
-
-        p++;
-      }
-
-      peg$posDetailsCache[pos] = details;
-
-      return details;
+      p = pos;
+      while (!peg$posDetailsCache[--p]) {}
     }
-  }
-
-  function peg$computeLocation(startPos, endPos, offset) {
-    const startPosDetails = peg$computePosDetails(startPos);
-    const endPosDetails = peg$computePosDetails(endPos);
-
-    const res = {
-      source: peg$source,
-      start: {
-        offset: startPos,
-        line: startPosDetails.line,
-        column: startPosDetails.column,
-      },
-      end: {
-        offset: endPos,
-        line: endPosDetails.line,
-        column: endPosDetails.column,
-      },
+    details = peg$posDetailsCache[p];
+    details = {
+      line: details.line,
+      column: details.column,
     };
-    if (offset && peg$source && (typeof peg$source.offset === "function")) {
-      res.start = peg$source.offset(res.start);
-      res.end = peg$source.offset(res.end);
+    while (p < pos) {
+      if (input.charCodeAt(p) === 10) {
+        details.line++;
+        details.column = 1;
+      } else {
+        details.column++;
+      }
+      p++;
     }
-    return res;
+    peg$posDetailsCache[pos] = details;
+    return details;
   }
+}
 
-  function peg$fail(expected) {
-    if (peg$currPos < peg$maxFailPos) { return; }
+function peg$computeLocation(startPos, endPos, offset) {
+  const startPosDetails = peg$computePosDetails(startPos);
+  const endPosDetails = peg$computePosDetails(endPos);
+  const res = {
+    source: peg$source,
+    start: {
+      offset: startPos,
+      line: startPosDetails.line,
+      column: startPosDetails.column,
+    },
+    end: {
+      offset: endPos,
+      line: endPosDetails.line,
+      column: endPosDetails.column,
+    },
+  };
+  if (offset && peg$source && (typeof peg$source.offset === "function")) {
+    res.start = peg$source.offset(res.start);
+    res.end = peg$source.offset(res.end);
+  }
+  return res;
+}
 
-    if (peg$currPos > peg$maxFailPos) {
-      peg$maxFailPos = peg$currPos;
-      peg$maxFailExpected = [];
+function peg$fail(expected) {
+  if (peg$currPos < peg$maxFailPos) { return; }
+  if (peg$currPos > peg$maxFailPos) {
+    peg$maxFailPos = peg$currPos;
+    peg$maxFailExpected = [];
+  }
+  peg$maxFailExpected.push(expected);
+}
+
+function peg$buildSimpleError(message, location) {
+  return new peg$SyntaxError(message, null, null, location);
+}
+
+function peg$buildStructuredError(expected, found, location) {
+  return new peg$SyntaxError(
+    peg$SyntaxError.buildMessage(expected, found),
+    expected,
+    found,
+    location
+  );
+}
+
+function peg$parseStart() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  s1 = peg$parse_();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parseSetDirective();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parse_();
+      if (s5 !== peg$FAILED) {
+        s3 = s4;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-
-    peg$maxFailExpected.push(expected);
-  }
-
-  function peg$buildSimpleError(message, location) {
-    return new peg$SyntaxError(message, null, null, location);
-  }
-
-  function peg$buildStructuredError(expected, found, location) {
-    return new peg$SyntaxError(
-      peg$SyntaxError.buildMessage(expected, found),
-      expected,
-      found,
-      location
-    );
-  }
-
-  function peg$parseStart() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    s1 = peg$parse_();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parseSetDirective();
       if (s4 !== peg$FAILED) {
@@ -924,14 +1030,383 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parseSetDirective();
+    }
+    s3 = peg$parseSourceCommand();
+    if (s3 !== peg$FAILED) {
+      s4 = [];
+      s5 = peg$currPos;
+      s6 = peg$parse_();
+      if (s6 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 124) {
+          s7 = peg$c0;
+          peg$currPos++;
+        } else {
+          s7 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e0); }
+        }
+        if (s7 !== peg$FAILED) {
+          s8 = peg$parse_();
+          if (s8 !== peg$FAILED) {
+            s9 = peg$parseProcessingCommand();
+            if (s9 !== peg$FAILED) {
+              s5 = s9;
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s5;
+        s5 = peg$FAILED;
+      }
+      while (s5 !== peg$FAILED) {
+        s4.push(s5);
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 124) {
+            s7 = peg$c0;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e0); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseProcessingCommand();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+      }
+      s5 = peg$parse_();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parseEOF();
+        if (s6 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f0(s2, s3, s4);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseEOF() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  peg$silentFails++;
+  if (input.length > peg$currPos) {
+    s1 = input.charAt(peg$currPos);
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e2); }
+  }
+  peg$silentFails--;
+  if (s1 === peg$FAILED) {
+    s0 = undefined;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e1); }
+  }
+  return s0;
+}
+
+function peg$parseSetDirective() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  s1 = peg$parseSET();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseSetting();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s7 = peg$c1;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseSetting();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
+          s5 = peg$currPos;
+          s6 = peg$parse_();
+          if (s6 !== peg$FAILED) {
+            if (input.charCodeAt(peg$currPos) === 44) {
+              s7 = peg$c1;
+              peg$currPos++;
+            } else {
+              s7 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e3); }
+            }
+            if (s7 !== peg$FAILED) {
+              s8 = peg$parse_();
+              if (s8 !== peg$FAILED) {
+                s9 = peg$parseSetting();
+                if (s9 !== peg$FAILED) {
+                  s5 = s9;
+                } else {
+                  peg$currPos = s5;
+                  s5 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        }
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 59) {
+            s6 = peg$c2;
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e4); }
+          }
+          if (s6 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f1(s3, s4);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseSetting() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseIdentifier();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 61) {
+        s3 = peg$c3;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e5); }
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
-          s5 = peg$parse_();
+          s5 = peg$parseMapLiteral();
+          if (s5 === peg$FAILED) {
+            s5 = peg$parseConstant();
+          }
           if (s5 !== peg$FAILED) {
-            s3 = s4;
+            peg$savedPos = s0;
+            s0 = peg$f2(s1, s5);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseSourceCommand() {
+  let s0;
+  s0 = peg$parseFromCommand();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseRowCommand();
+    if (s0 === peg$FAILED) {
+      s0 = peg$parseShowCommand();
+      if (s0 === peg$FAILED) {
+        s0 = peg$parsePromqlCommand();
+      }
+    }
+  }
+  return s0;
+}
+
+function peg$parseFromCommand() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$parseFROM();
+  if (s2 !== peg$FAILED) {
+    peg$savedPos = s1;
+    s2 = peg$f3();
+  }
+  s1 = s2;
+  if (s1 === peg$FAILED) {
+    s1 = peg$currPos;
+    s2 = peg$parseTS();
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s1;
+      s2 = peg$f4();
+    }
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseSourceList();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$currPos;
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseMetadataClause();
+          if (s6 !== peg$FAILED) {
+            s4 = s6;
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 === peg$FAILED) {
+          s4 = null;
+        }
+        peg$savedPos = s0;
+        s0 = peg$f5(s1, s3, s4);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseSourceList() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseSourceItem();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s5 = peg$c1;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseSourceItem();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -940,8 +1415,81 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
       }
-      s3 = peg$parseSourceCommand();
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      s3 = peg$currPos;
+      s4 = peg$parse_();
+      if (s4 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 44) {
+          s5 = peg$c1;
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e3); }
+        }
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parse_();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parseSourceItem();
+            if (s7 !== peg$FAILED) {
+              s3 = s7;
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f6(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseSourceItem() {
+  let s0;
+  s0 = peg$parseSubquery();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseIndexPattern();
+  }
+  return s0;
+}
+
+function peg$parseSubquery() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s1 = peg$c4;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e6); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFromCommand();
       if (s3 !== peg$FAILED) {
         s4 = [];
         s5 = peg$currPos;
@@ -1013,494 +1561,16 @@ function peg$parse(input, options) {
         }
         s5 = peg$parse_();
         if (s5 !== peg$FAILED) {
-          s6 = peg$parseEOF();
-          if (s6 !== peg$FAILED) {
-            peg$savedPos = s0;
-            s0 = peg$f0(s2, s3, s4);
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseEOF() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    peg$silentFails++;
-    if (input.length > peg$currPos) {
-      s1 = input.charAt(peg$currPos);
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e2); }
-    }
-    peg$silentFails--;
-    if (s1 === peg$FAILED) {
-      s0 = undefined;
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e1); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseSetDirective() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSET();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseSetting();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
-          s5 = peg$currPos;
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 44) {
-              s7 = peg$c1;
-              peg$currPos++;
-            } else {
-              s7 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e3); }
-            }
-            if (s7 !== peg$FAILED) {
-              s8 = peg$parse_();
-              if (s8 !== peg$FAILED) {
-                s9 = peg$parseSetting();
-                if (s9 !== peg$FAILED) {
-                  s5 = s9;
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s7 = peg$c1;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseSetting();
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          }
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 59) {
-              s6 = peg$c2;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e4); }
-            }
-            if (s6 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f1(s3, s4);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseSetting() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseIdentifier();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 61) {
-          s3 = peg$c3;
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e5); }
-        }
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseMapLiteral();
-            if (s5 === peg$FAILED) {
-              s5 = peg$parseConstant();
-            }
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f2(s1, s5);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseSourceCommand() {
-    let s0;
-
-    s0 = peg$parseFromCommand();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseRowCommand();
-      if (s0 === peg$FAILED) {
-        s0 = peg$parseShowCommand();
-        if (s0 === peg$FAILED) {
-          s0 = peg$parsePromqlCommand();
-        }
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseFromCommand() {
-    let s0, s1, s2, s3, s4, s5, s6;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$parseFROM();
-    if (s2 !== peg$FAILED) {
-      peg$savedPos = s1;
-      s2 = peg$f3();
-    }
-    s1 = s2;
-    if (s1 === peg$FAILED) {
-      s1 = peg$currPos;
-      s2 = peg$parseTS();
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s1;
-        s2 = peg$f4();
-      }
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseSourceList();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$currPos;
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseMetadataClause();
-            if (s6 !== peg$FAILED) {
-              s4 = s6;
-            } else {
-              peg$currPos = s4;
-              s4 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
-          }
-          if (s4 === peg$FAILED) {
-            s4 = null;
-          }
-          peg$savedPos = s0;
-          s0 = peg$f5(s1, s3, s4);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseSourceList() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSourceItem();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
-      s3 = peg$currPos;
-      s4 = peg$parse_();
-      if (s4 !== peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 44) {
-          s5 = peg$c1;
-          peg$currPos++;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e3); }
-        }
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
-            s7 = peg$parseSourceItem();
-            if (s7 !== peg$FAILED) {
-              s3 = s7;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s3;
-        s3 = peg$FAILED;
-      }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 44) {
-            s5 = peg$c1;
+          if (input.charCodeAt(peg$currPos) === 41) {
+            s6 = peg$c5;
             peg$currPos++;
           } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e7); }
           }
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseSourceItem();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f6(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseSourceItem() {
-    let s0;
-
-    s0 = peg$parseSubquery();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseIndexPattern();
-    }
-
-    return s0;
-  }
-
-  function peg$parseSubquery() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c4;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e6); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseFromCommand();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
-          s5 = peg$currPos;
-          s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 124) {
-              s7 = peg$c0;
-              peg$currPos++;
-            } else {
-              s7 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e0); }
-            }
-            if (s7 !== peg$FAILED) {
-              s8 = peg$parse_();
-              if (s8 !== peg$FAILED) {
-                s9 = peg$parseProcessingCommand();
-                if (s9 !== peg$FAILED) {
-                  s5 = s9;
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 124) {
-                s7 = peg$c0;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e0); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseProcessingCommand();
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          }
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 41) {
-              s6 = peg$c5;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e7); }
-            }
-            if (s6 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f7(s3, s4);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+            peg$savedPos = s0;
+            s0 = peg$f7(s3, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1517,21 +1587,57 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseMetadataClause() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    s1 = peg$parseMETADATA();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseMetadataField();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
+function peg$parseMetadataClause() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  s1 = peg$parseMETADATA();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseMetadataField();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s7 = peg$c1;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseMetadataField();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
           s5 = peg$currPos;
           s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
@@ -1564,47 +1670,9 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s7 = peg$c1;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseMetadataField();
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          }
-          peg$savedPos = s0;
-          s0 = peg$f8(s3, s4);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
         }
+        peg$savedPos = s0;
+        s0 = peg$f8(s3, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1613,160 +1681,55 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseMetadataField() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$parseSourceText();
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e8); }
-    }
-
-    return s0;
+function peg$parseMetadataField() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$parseSourceText();
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e8); }
   }
+  return s0;
+}
 
-  function peg$parseIndexPattern() {
-    let s0, s1, s2, s3, s4, s5;
-
+function peg$parseIndexPattern() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseStringLiteral();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f9(s1);
+  }
+  s0 = s1;
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseStringLiteral();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f9(s1);
-    }
-    s0 = s1;
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$currPos;
-      s2 = peg$parseUnquotedSource();
-      if (s2 !== peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 58) {
-          s3 = peg$c6;
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e9); }
-        }
-        if (s3 !== peg$FAILED) {
-          s4 = peg$currPos;
-          peg$silentFails++;
-          if (input.charCodeAt(peg$currPos) === 58) {
-            s5 = peg$c6;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e9); }
-          }
-          peg$silentFails--;
-          if (s5 === peg$FAILED) {
-            s4 = undefined;
-          } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
-          }
-          if (s4 !== peg$FAILED) {
-            s1 = s2;
-          } else {
-            peg$currPos = s1;
-            s1 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s1;
-          s1 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s1;
-        s1 = peg$FAILED;
-      }
-      if (s1 === peg$FAILED) {
-        s1 = null;
-      }
-      s2 = peg$parseUnquotedSource();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        if (input.substr(peg$currPos, 2) === peg$c7) {
-          s4 = peg$c7;
-          peg$currPos += 2;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e10); }
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseUnquotedSource();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-        if (s3 === peg$FAILED) {
-          s3 = null;
-        }
-        peg$savedPos = s0;
-        s0 = peg$f10(s1, s2, s3);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseUnquotedSource() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$parseSourceText();
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e11); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseSourceText() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = [];
-    s2 = input.charAt(peg$currPos);
-    if (peg$r0.test(s2)) {
-      peg$currPos++;
-    } else {
-      s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e12); }
-    }
-    if (s2 === peg$FAILED) {
-      s2 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 47) {
-        s3 = peg$c8;
+    s1 = peg$currPos;
+    s2 = peg$parseUnquotedSource();
+    if (s2 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 58) {
+        s3 = peg$c6;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e13); }
+        if (peg$silentFails === 0) { peg$fail(peg$e9); }
       }
       if (s3 !== peg$FAILED) {
         s4 = peg$currPos;
         peg$silentFails++;
-        s5 = input.charAt(peg$currPos);
-        if (peg$r1.test(s5)) {
+        if (input.charCodeAt(peg$currPos) === 58) {
+          s5 = peg$c6;
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e14); }
+          if (peg$silentFails === 0) { peg$fail(peg$e9); }
         }
         peg$silentFails--;
         if (s5 === peg$FAILED) {
@@ -1776,94 +1739,189 @@ function peg$parse(input, options) {
           s4 = peg$FAILED;
         }
         if (s4 !== peg$FAILED) {
-          s3 = [s3, s4];
-          s2 = s3;
+          s1 = s2;
         } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
+          peg$currPos = s1;
+          s1 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s1;
+        s1 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    }
+    if (s1 === peg$FAILED) {
+      s1 = null;
+    }
+    s2 = peg$parseUnquotedSource();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      if (input.startsWith(peg$c7, peg$currPos)) {
+        s4 = peg$c7;
+        peg$currPos += 2;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e10); }
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseUnquotedSource();
+        if (s5 !== peg$FAILED) {
+          s3 = s5;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 === peg$FAILED) {
+        s3 = null;
+      }
+      peg$savedPos = s0;
+      s0 = peg$f10(s1, s2, s3);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  }
+  return s0;
+}
+
+function peg$parseUnquotedSource() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$parseSourceText();
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e11); }
+  }
+  return s0;
+}
+
+function peg$parseSourceText() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = [];
+  s2 = input.charAt(peg$currPos);
+  if (peg$r0.test(s2)) {
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e12); }
+  }
+  if (s2 === peg$FAILED) {
+    s2 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 47) {
+      s3 = peg$c8;
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e13); }
+    }
+    if (s3 !== peg$FAILED) {
+      s4 = peg$currPos;
+      peg$silentFails++;
+      s5 = input.charAt(peg$currPos);
+      if (peg$r1.test(s5)) {
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e14); }
+      }
+      peg$silentFails--;
+      if (s5 === peg$FAILED) {
+        s4 = undefined;
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s3 = [s3, s4];
+        s2 = s3;
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s2 !== peg$FAILED) {
-      while (s2 !== peg$FAILED) {
-        s1.push(s2);
-        s2 = input.charAt(peg$currPos);
-        if (peg$r0.test(s2)) {
+  }
+  if (s2 !== peg$FAILED) {
+    while (s2 !== peg$FAILED) {
+      s1.push(s2);
+      s2 = input.charAt(peg$currPos);
+      if (peg$r0.test(s2)) {
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e12); }
+      }
+      if (s2 === peg$FAILED) {
+        s2 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 47) {
+          s3 = peg$c8;
           peg$currPos++;
         } else {
-          s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e12); }
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e13); }
         }
-        if (s2 === peg$FAILED) {
-          s2 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 47) {
-            s3 = peg$c8;
+        if (s3 !== peg$FAILED) {
+          s4 = peg$currPos;
+          peg$silentFails++;
+          s5 = input.charAt(peg$currPos);
+          if (peg$r1.test(s5)) {
             peg$currPos++;
           } else {
-            s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e13); }
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e14); }
           }
-          if (s3 !== peg$FAILED) {
-            s4 = peg$currPos;
-            peg$silentFails++;
-            s5 = input.charAt(peg$currPos);
-            if (peg$r1.test(s5)) {
-              peg$currPos++;
-            } else {
-              s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e14); }
-            }
-            peg$silentFails--;
-            if (s5 === peg$FAILED) {
-              s4 = undefined;
-            } else {
-              peg$currPos = s4;
-              s4 = peg$FAILED;
-            }
-            if (s4 !== peg$FAILED) {
-              s3 = [s3, s4];
-              s2 = s3;
-            } else {
-              peg$currPos = s2;
-              s2 = peg$FAILED;
-            }
+          peg$silentFails--;
+          if (s5 === peg$FAILED) {
+            s4 = undefined;
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+          if (s4 !== peg$FAILED) {
+            s3 = [s3, s4];
+            s2 = s3;
           } else {
             peg$currPos = s2;
             s2 = peg$FAILED;
           }
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
         }
       }
-    } else {
-      s1 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s0 = input.substring(s0, peg$currPos);
-    } else {
-      s0 = s1;
-    }
-
-    return s0;
+  } else {
+    s1 = peg$FAILED;
   }
+  if (s1 !== peg$FAILED) {
+    s0 = input.substring(s0, peg$currPos);
+  } else {
+    s0 = s1;
+  }
+  return s0;
+}
 
-  function peg$parseRowCommand() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseROW();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseFields();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f11(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseRowCommand() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseROW();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFields();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f11(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1872,32 +1930,30 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseShowCommand() {
-    let s0, s1, s2, s3, s4;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSHOW();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        s4 = peg$parseINFO();
-        if (s4 !== peg$FAILED) {
-          s3 = input.substring(s3, peg$currPos);
-        } else {
-          s3 = s4;
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f12(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseShowCommand() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  s1 = peg$parseSHOW();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      s4 = peg$parseINFO();
+      if (s4 !== peg$FAILED) {
+        s3 = input.substring(s3, peg$currPos);
+      } else {
+        s3 = s4;
+      }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f12(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1906,17 +1962,35 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parsePromqlCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
-
-    s0 = peg$currPos;
-    s1 = peg$parsePROMQL();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parsePromqlCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  s0 = peg$currPos;
+  s1 = peg$parsePROMQL();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parsePromqlParam();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -1931,79 +2005,59 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parsePromqlParam();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
+    }
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$currPos;
+      s5 = peg$parseFieldRef();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 61) {
+            s7 = peg$c3;
+            peg$currPos++;
           } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e5); }
           }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$currPos;
-        s5 = peg$parseFieldRef();
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
+          if (s7 !== peg$FAILED) {
+            s8 = peg$currPos;
+            peg$silentFails++;
             if (input.charCodeAt(peg$currPos) === 61) {
-              s7 = peg$c3;
+              s9 = peg$c3;
               peg$currPos++;
             } else {
-              s7 = peg$FAILED;
+              s9 = peg$FAILED;
               if (peg$silentFails === 0) { peg$fail(peg$e5); }
             }
-            if (s7 !== peg$FAILED) {
-              s8 = peg$currPos;
-              peg$silentFails++;
-              if (input.charCodeAt(peg$currPos) === 61) {
-                s9 = peg$c3;
-                peg$currPos++;
-              } else {
-                s9 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e5); }
-              }
-              peg$silentFails--;
-              if (s9 === peg$FAILED) {
-                s8 = undefined;
-              } else {
-                peg$currPos = s8;
-                s8 = peg$FAILED;
-              }
-              if (s8 !== peg$FAILED) {
-                s9 = peg$parse_();
-                if (s9 !== peg$FAILED) {
-                  s10 = peg$currPos;
-                  peg$silentFails++;
-                  if (input.charCodeAt(peg$currPos) === 40) {
-                    s11 = peg$c4;
-                    peg$currPos++;
-                  } else {
-                    s11 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e6); }
-                  }
-                  peg$silentFails--;
-                  if (s11 !== peg$FAILED) {
-                    peg$currPos = s10;
-                    s10 = undefined;
-                  } else {
-                    s10 = peg$FAILED;
-                  }
-                  if (s10 !== peg$FAILED) {
-                    s4 = s5;
-                  } else {
-                    peg$currPos = s4;
-                    s4 = peg$FAILED;
-                  }
+            peg$silentFails--;
+            if (s9 === peg$FAILED) {
+              s8 = undefined;
+            } else {
+              peg$currPos = s8;
+              s8 = peg$FAILED;
+            }
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parse_();
+              if (s9 !== peg$FAILED) {
+                s10 = peg$currPos;
+                peg$silentFails++;
+                if (input.charCodeAt(peg$currPos) === 40) {
+                  s11 = peg$c4;
+                  peg$currPos++;
+                } else {
+                  s11 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e6); }
+                }
+                peg$silentFails--;
+                if (s11 !== peg$FAILED) {
+                  peg$currPos = s10;
+                  s10 = undefined;
+                } else {
+                  s10 = peg$FAILED;
+                }
+                if (s10 !== peg$FAILED) {
+                  s4 = s5;
                 } else {
                   peg$currPos = s4;
                   s4 = peg$FAILED;
@@ -2024,24 +2078,24 @@ function peg$parse(input, options) {
           peg$currPos = s4;
           s4 = peg$FAILED;
         }
-        if (s4 === peg$FAILED) {
-          s4 = null;
-        }
-        s5 = peg$parseOffset();
-        s6 = peg$currPos;
-        s7 = peg$parsePromqlExpr();
-        if (s7 !== peg$FAILED) {
-          s6 = input.substring(s6, peg$currPos);
-        } else {
-          s6 = s7;
-        }
-        if (s6 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f13(s2, s4, s5, s6);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
+      }
+      if (s4 === peg$FAILED) {
+        s4 = null;
+      }
+      s5 = peg$parseOffset();
+      s6 = peg$currPos;
+      s7 = peg$parsePromqlExpr();
+      if (s7 !== peg$FAILED) {
+        s6 = input.substring(s6, peg$currPos);
+      } else {
+        s6 = s7;
+      }
+      if (s6 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f13(s2, s4, s5, s6);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2050,103 +2104,101 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parsePromqlParam() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    s1 = peg$parseIdentifier();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
+function peg$parsePromqlParam() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  s1 = peg$parseIdentifier();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 61) {
+        s3 = peg$c3;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e5); }
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$currPos;
+        peg$silentFails++;
         if (input.charCodeAt(peg$currPos) === 61) {
-          s3 = peg$c3;
+          s5 = peg$c3;
           peg$currPos++;
         } else {
-          s3 = peg$FAILED;
+          s5 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e5); }
         }
-        if (s3 !== peg$FAILED) {
-          s4 = peg$currPos;
-          peg$silentFails++;
-          if (input.charCodeAt(peg$currPos) === 61) {
-            s5 = peg$c3;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e5); }
-          }
-          peg$silentFails--;
-          if (s5 === peg$FAILED) {
-            s4 = undefined;
-          } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
-          }
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parse_();
-            if (s5 !== peg$FAILED) {
-              s6 = peg$currPos;
-              peg$silentFails++;
-              if (input.charCodeAt(peg$currPos) === 40) {
-                s7 = peg$c4;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e6); }
-              }
-              peg$silentFails--;
-              if (s7 === peg$FAILED) {
-                s6 = undefined;
-              } else {
-                peg$currPos = s6;
-                s6 = peg$FAILED;
-              }
-              if (s6 !== peg$FAILED) {
-                s7 = peg$currPos;
-                s8 = peg$parseStringLiteral();
+        peg$silentFails--;
+        if (s5 === peg$FAILED) {
+          s4 = undefined;
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parse_();
+          if (s5 !== peg$FAILED) {
+            s6 = peg$currPos;
+            peg$silentFails++;
+            if (input.charCodeAt(peg$currPos) === 40) {
+              s7 = peg$c4;
+              peg$currPos++;
+            } else {
+              s7 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e6); }
+            }
+            peg$silentFails--;
+            if (s7 === peg$FAILED) {
+              s6 = undefined;
+            } else {
+              peg$currPos = s6;
+              s6 = peg$FAILED;
+            }
+            if (s6 !== peg$FAILED) {
+              s7 = peg$currPos;
+              s8 = peg$parseStringLiteral();
+              if (s8 === peg$FAILED) {
+                s8 = peg$parseParam();
                 if (s8 === peg$FAILED) {
-                  s8 = peg$parseParam();
-                  if (s8 === peg$FAILED) {
-                    s8 = [];
-                    s9 = input.charAt(peg$currPos);
-                    if (peg$r2.test(s9)) {
-                      peg$currPos++;
-                    } else {
-                      s9 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e15); }
-                    }
-                    if (s9 !== peg$FAILED) {
-                      while (s9 !== peg$FAILED) {
-                        s8.push(s9);
-                        s9 = input.charAt(peg$currPos);
-                        if (peg$r2.test(s9)) {
-                          peg$currPos++;
-                        } else {
-                          s9 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e15); }
-                        }
+                  s8 = [];
+                  s9 = input.charAt(peg$currPos);
+                  if (peg$r2.test(s9)) {
+                    peg$currPos++;
+                  } else {
+                    s9 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e15); }
+                  }
+                  if (s9 !== peg$FAILED) {
+                    while (s9 !== peg$FAILED) {
+                      s8.push(s9);
+                      s9 = input.charAt(peg$currPos);
+                      if (peg$r2.test(s9)) {
+                        peg$currPos++;
+                      } else {
+                        s9 = peg$FAILED;
+                        if (peg$silentFails === 0) { peg$fail(peg$e15); }
                       }
-                    } else {
-                      s8 = peg$FAILED;
                     }
+                  } else {
+                    s8 = peg$FAILED;
                   }
                 }
-                if (s8 !== peg$FAILED) {
-                  s7 = input.substring(s7, peg$currPos);
-                } else {
-                  s7 = s8;
-                }
-                if (s7 !== peg$FAILED) {
-                  peg$savedPos = s0;
-                  s0 = peg$f14(s1, s7);
-                } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
-                }
+              }
+              if (s8 !== peg$FAILED) {
+                s7 = input.substring(s7, peg$currPos);
+              } else {
+                s7 = s8;
+              }
+              if (s7 !== peg$FAILED) {
+                peg$savedPos = s0;
+                s0 = peg$f14(s1, s7);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2171,75 +2223,104 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parsePromqlExpr() {
-    let s0, s1;
+function peg$parsePromqlExpr() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = [];
+  s1 = peg$parsePromqlChunk();
+  if (s1 !== peg$FAILED) {
+    while (s1 !== peg$FAILED) {
+      s0.push(s1);
+      s1 = peg$parsePromqlChunk();
+    }
+  } else {
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e16); }
+  }
+  return s0;
+}
 
-    peg$silentFails++;
-    s0 = [];
-    s1 = peg$parsePromqlChunk();
-    if (s1 !== peg$FAILED) {
-      while (s1 !== peg$FAILED) {
-        s0.push(s1);
-        s1 = peg$parsePromqlChunk();
+function peg$parsePromqlChunk() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = [];
+  s1 = input.charAt(peg$currPos);
+  if (peg$r3.test(s1)) {
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e17); }
+  }
+  if (s1 !== peg$FAILED) {
+    while (s1 !== peg$FAILED) {
+      s0.push(s1);
+      s1 = input.charAt(peg$currPos);
+      if (peg$r3.test(s1)) {
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e17); }
       }
-    } else {
-      s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e16); }
-    }
-
-    return s0;
+  } else {
+    s0 = peg$FAILED;
   }
-
-  function peg$parsePromqlChunk() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = [];
-    s1 = input.charAt(peg$currPos);
-    if (peg$r3.test(s1)) {
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 40) {
+      s1 = peg$c4;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e17); }
+      if (peg$silentFails === 0) { peg$fail(peg$e6); }
     }
     if (s1 !== peg$FAILED) {
-      while (s1 !== peg$FAILED) {
-        s0.push(s1);
-        s1 = input.charAt(peg$currPos);
-        if (peg$r3.test(s1)) {
-          peg$currPos++;
-        } else {
-          s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e17); }
-        }
+      s2 = peg$parsePromqlInner();
+      if (input.charCodeAt(peg$currPos) === 41) {
+        s3 = peg$c5;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e7); }
+      }
+      if (s3 !== peg$FAILED) {
+        s1 = [s1, s2, s3];
+        s0 = s1;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
       }
     } else {
+      peg$currPos = s0;
       s0 = peg$FAILED;
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 40) {
-        s1 = peg$c4;
+      if (input.charCodeAt(peg$currPos) === 91) {
+        s1 = peg$c9;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e6); }
+        if (peg$silentFails === 0) { peg$fail(peg$e18); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parsePromqlInner();
-        if (input.charCodeAt(peg$currPos) === 41) {
-          s3 = peg$c5;
+        if (input.charCodeAt(peg$currPos) === 93) {
+          s3 = peg$c10;
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e7); }
+          if (peg$silentFails === 0) { peg$fail(peg$e19); }
         }
         if (s3 !== peg$FAILED) {
           s1 = [s1, s2, s3];
@@ -2254,21 +2335,21 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 91) {
-          s1 = peg$c9;
+        if (input.charCodeAt(peg$currPos) === 123) {
+          s1 = peg$c11;
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e18); }
+          if (peg$silentFails === 0) { peg$fail(peg$e20); }
         }
         if (s1 !== peg$FAILED) {
           s2 = peg$parsePromqlInner();
-          if (input.charCodeAt(peg$currPos) === 93) {
-            s3 = peg$c10;
+          if (input.charCodeAt(peg$currPos) === 125) {
+            s3 = peg$c12;
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e19); }
+            if (peg$silentFails === 0) { peg$fail(peg$e21); }
           }
           if (s3 !== peg$FAILED) {
             s1 = [s1, s2, s3];
@@ -2283,44 +2364,53 @@ function peg$parse(input, options) {
         }
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 123) {
-            s1 = peg$c11;
+          if (input.charCodeAt(peg$currPos) === 34) {
+            s1 = peg$c13;
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e20); }
+            if (peg$silentFails === 0) { peg$fail(peg$e22); }
           }
           if (s1 !== peg$FAILED) {
-            s2 = peg$parsePromqlInner();
-            if (input.charCodeAt(peg$currPos) === 125) {
-              s3 = peg$c12;
+            s2 = [];
+            s3 = input.charAt(peg$currPos);
+            if (peg$r4.test(s3)) {
               peg$currPos++;
             } else {
               s3 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e21); }
+              if (peg$silentFails === 0) { peg$fail(peg$e23); }
             }
-            if (s3 !== peg$FAILED) {
-              s1 = [s1, s2, s3];
-              s0 = s1;
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
+            if (s3 === peg$FAILED) {
+              s3 = peg$currPos;
+              if (input.charCodeAt(peg$currPos) === 92) {
+                s4 = peg$c14;
+                peg$currPos++;
+              } else {
+                s4 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e24); }
+              }
+              if (s4 !== peg$FAILED) {
+                if (input.length > peg$currPos) {
+                  s5 = input.charAt(peg$currPos);
+                  peg$currPos++;
+                } else {
+                  s5 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                }
+                if (s5 !== peg$FAILED) {
+                  s4 = [s4, s5];
+                  s3 = s4;
+                } else {
+                  peg$currPos = s3;
+                  s3 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s3;
+                s3 = peg$FAILED;
+              }
             }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-          if (s0 === peg$FAILED) {
-            s0 = peg$currPos;
-            if (input.charCodeAt(peg$currPos) === 34) {
-              s1 = peg$c13;
-              peg$currPos++;
-            } else {
-              s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e22); }
-            }
-            if (s1 !== peg$FAILED) {
-              s2 = [];
+            while (s3 !== peg$FAILED) {
+              s2.push(s3);
               s3 = input.charAt(peg$currPos);
               if (peg$r4.test(s3)) {
                 peg$currPos++;
@@ -2357,74 +2447,74 @@ function peg$parse(input, options) {
                   s3 = peg$FAILED;
                 }
               }
-              while (s3 !== peg$FAILED) {
-                s2.push(s3);
-                s3 = input.charAt(peg$currPos);
-                if (peg$r4.test(s3)) {
-                  peg$currPos++;
-                } else {
-                  s3 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e23); }
-                }
-                if (s3 === peg$FAILED) {
-                  s3 = peg$currPos;
-                  if (input.charCodeAt(peg$currPos) === 92) {
-                    s4 = peg$c14;
-                    peg$currPos++;
-                  } else {
-                    s4 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e24); }
-                  }
-                  if (s4 !== peg$FAILED) {
-                    if (input.length > peg$currPos) {
-                      s5 = input.charAt(peg$currPos);
-                      peg$currPos++;
-                    } else {
-                      s5 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e2); }
-                    }
-                    if (s5 !== peg$FAILED) {
-                      s4 = [s4, s5];
-                      s3 = s4;
-                    } else {
-                      peg$currPos = s3;
-                      s3 = peg$FAILED;
-                    }
-                  } else {
-                    peg$currPos = s3;
-                    s3 = peg$FAILED;
-                  }
-                }
-              }
-              if (input.charCodeAt(peg$currPos) === 34) {
-                s3 = peg$c13;
-                peg$currPos++;
-              } else {
-                s3 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e22); }
-              }
-              if (s3 !== peg$FAILED) {
-                s1 = [s1, s2, s3];
-                s0 = s1;
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
+            }
+            if (input.charCodeAt(peg$currPos) === 34) {
+              s3 = peg$c13;
+              peg$currPos++;
+            } else {
+              s3 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e22); }
+            }
+            if (s3 !== peg$FAILED) {
+              s1 = [s1, s2, s3];
+              s0 = s1;
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
             }
-            if (s0 === peg$FAILED) {
-              s0 = peg$currPos;
-              if (input.charCodeAt(peg$currPos) === 39) {
-                s1 = peg$c15;
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+          if (s0 === peg$FAILED) {
+            s0 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 39) {
+              s1 = peg$c15;
+              peg$currPos++;
+            } else {
+              s1 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e25); }
+            }
+            if (s1 !== peg$FAILED) {
+              s2 = [];
+              s3 = input.charAt(peg$currPos);
+              if (peg$r5.test(s3)) {
                 peg$currPos++;
               } else {
-                s1 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e25); }
+                s3 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e26); }
               }
-              if (s1 !== peg$FAILED) {
-                s2 = [];
+              if (s3 === peg$FAILED) {
+                s3 = peg$currPos;
+                if (input.charCodeAt(peg$currPos) === 92) {
+                  s4 = peg$c14;
+                  peg$currPos++;
+                } else {
+                  s4 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e24); }
+                }
+                if (s4 !== peg$FAILED) {
+                  if (input.length > peg$currPos) {
+                    s5 = input.charAt(peg$currPos);
+                    peg$currPos++;
+                  } else {
+                    s5 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                  }
+                  if (s5 !== peg$FAILED) {
+                    s4 = [s4, s5];
+                    s3 = s4;
+                  } else {
+                    peg$currPos = s3;
+                    s3 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s3;
+                  s3 = peg$FAILED;
+                }
+              }
+              while (s3 !== peg$FAILED) {
+                s2.push(s3);
                 s3 = input.charAt(peg$currPos);
                 if (peg$r5.test(s3)) {
                   peg$currPos++;
@@ -2461,76 +2551,360 @@ function peg$parse(input, options) {
                     s3 = peg$FAILED;
                   }
                 }
-                while (s3 !== peg$FAILED) {
-                  s2.push(s3);
-                  s3 = input.charAt(peg$currPos);
-                  if (peg$r5.test(s3)) {
-                    peg$currPos++;
-                  } else {
-                    s3 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e26); }
-                  }
-                  if (s3 === peg$FAILED) {
-                    s3 = peg$currPos;
-                    if (input.charCodeAt(peg$currPos) === 92) {
-                      s4 = peg$c14;
-                      peg$currPos++;
-                    } else {
-                      s4 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e24); }
-                    }
-                    if (s4 !== peg$FAILED) {
-                      if (input.length > peg$currPos) {
-                        s5 = input.charAt(peg$currPos);
-                        peg$currPos++;
-                      } else {
-                        s5 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e2); }
-                      }
-                      if (s5 !== peg$FAILED) {
-                        s4 = [s4, s5];
-                        s3 = s4;
-                      } else {
-                        peg$currPos = s3;
-                        s3 = peg$FAILED;
-                      }
-                    } else {
-                      peg$currPos = s3;
-                      s3 = peg$FAILED;
-                    }
-                  }
-                }
-                if (input.charCodeAt(peg$currPos) === 39) {
-                  s3 = peg$c15;
-                  peg$currPos++;
-                } else {
-                  s3 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e25); }
-                }
-                if (s3 !== peg$FAILED) {
-                  s1 = [s1, s2, s3];
-                  s0 = s1;
-                } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
-                }
+              }
+              if (input.charCodeAt(peg$currPos) === 39) {
+                s3 = peg$c15;
+                peg$currPos++;
+              } else {
+                s3 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e25); }
+              }
+              if (s3 !== peg$FAILED) {
+                s1 = [s1, s2, s3];
+                s0 = s1;
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
               }
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
             }
           }
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parsePromqlInner() {
-    let s0, s1, s2, s3, s4, s5, s6;
-
-    s0 = [];
+function peg$parsePromqlInner() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = [];
+  s1 = [];
+  s2 = input.charAt(peg$currPos);
+  if (peg$r6.test(s2)) {
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e27); }
+  }
+  if (s2 !== peg$FAILED) {
+    while (s2 !== peg$FAILED) {
+      s1.push(s2);
+      s2 = input.charAt(peg$currPos);
+      if (peg$r6.test(s2)) {
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      }
+    }
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 === peg$FAILED) {
+    s1 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 40) {
+      s2 = peg$c4;
+      peg$currPos++;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e6); }
+    }
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parsePromqlInner();
+      if (input.charCodeAt(peg$currPos) === 41) {
+        s4 = peg$c5;
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e7); }
+      }
+      if (s4 !== peg$FAILED) {
+        s2 = [s2, s3, s4];
+        s1 = s2;
+      } else {
+        peg$currPos = s1;
+        s1 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    }
+    if (s1 === peg$FAILED) {
+      s1 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 91) {
+        s2 = peg$c9;
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e18); }
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parsePromqlInner();
+        if (input.charCodeAt(peg$currPos) === 93) {
+          s4 = peg$c10;
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e19); }
+        }
+        if (s4 !== peg$FAILED) {
+          s2 = [s2, s3, s4];
+          s1 = s2;
+        } else {
+          peg$currPos = s1;
+          s1 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s1;
+        s1 = peg$FAILED;
+      }
+      if (s1 === peg$FAILED) {
+        s1 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 123) {
+          s2 = peg$c11;
+          peg$currPos++;
+        } else {
+          s2 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e20); }
+        }
+        if (s2 !== peg$FAILED) {
+          s3 = peg$parsePromqlInner();
+          if (input.charCodeAt(peg$currPos) === 125) {
+            s4 = peg$c12;
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e21); }
+          }
+          if (s4 !== peg$FAILED) {
+            s2 = [s2, s3, s4];
+            s1 = s2;
+          } else {
+            peg$currPos = s1;
+            s1 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s1;
+          s1 = peg$FAILED;
+        }
+        if (s1 === peg$FAILED) {
+          s1 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 34) {
+            s2 = peg$c13;
+            peg$currPos++;
+          } else {
+            s2 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e22); }
+          }
+          if (s2 !== peg$FAILED) {
+            s3 = [];
+            s4 = input.charAt(peg$currPos);
+            if (peg$r4.test(s4)) {
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e23); }
+            }
+            if (s4 === peg$FAILED) {
+              s4 = peg$currPos;
+              if (input.charCodeAt(peg$currPos) === 92) {
+                s5 = peg$c14;
+                peg$currPos++;
+              } else {
+                s5 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e24); }
+              }
+              if (s5 !== peg$FAILED) {
+                if (input.length > peg$currPos) {
+                  s6 = input.charAt(peg$currPos);
+                  peg$currPos++;
+                } else {
+                  s6 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                }
+                if (s6 !== peg$FAILED) {
+                  s5 = [s5, s6];
+                  s4 = s5;
+                } else {
+                  peg$currPos = s4;
+                  s4 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s4;
+                s4 = peg$FAILED;
+              }
+            }
+            while (s4 !== peg$FAILED) {
+              s3.push(s4);
+              s4 = input.charAt(peg$currPos);
+              if (peg$r4.test(s4)) {
+                peg$currPos++;
+              } else {
+                s4 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e23); }
+              }
+              if (s4 === peg$FAILED) {
+                s4 = peg$currPos;
+                if (input.charCodeAt(peg$currPos) === 92) {
+                  s5 = peg$c14;
+                  peg$currPos++;
+                } else {
+                  s5 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e24); }
+                }
+                if (s5 !== peg$FAILED) {
+                  if (input.length > peg$currPos) {
+                    s6 = input.charAt(peg$currPos);
+                    peg$currPos++;
+                  } else {
+                    s6 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                  }
+                  if (s6 !== peg$FAILED) {
+                    s5 = [s5, s6];
+                    s4 = s5;
+                  } else {
+                    peg$currPos = s4;
+                    s4 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s4;
+                  s4 = peg$FAILED;
+                }
+              }
+            }
+            if (input.charCodeAt(peg$currPos) === 34) {
+              s4 = peg$c13;
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e22); }
+            }
+            if (s4 !== peg$FAILED) {
+              s2 = [s2, s3, s4];
+              s1 = s2;
+            } else {
+              peg$currPos = s1;
+              s1 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s1;
+            s1 = peg$FAILED;
+          }
+          if (s1 === peg$FAILED) {
+            s1 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 39) {
+              s2 = peg$c15;
+              peg$currPos++;
+            } else {
+              s2 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e25); }
+            }
+            if (s2 !== peg$FAILED) {
+              s3 = [];
+              s4 = input.charAt(peg$currPos);
+              if (peg$r5.test(s4)) {
+                peg$currPos++;
+              } else {
+                s4 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e26); }
+              }
+              if (s4 === peg$FAILED) {
+                s4 = peg$currPos;
+                if (input.charCodeAt(peg$currPos) === 92) {
+                  s5 = peg$c14;
+                  peg$currPos++;
+                } else {
+                  s5 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e24); }
+                }
+                if (s5 !== peg$FAILED) {
+                  if (input.length > peg$currPos) {
+                    s6 = input.charAt(peg$currPos);
+                    peg$currPos++;
+                  } else {
+                    s6 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                  }
+                  if (s6 !== peg$FAILED) {
+                    s5 = [s5, s6];
+                    s4 = s5;
+                  } else {
+                    peg$currPos = s4;
+                    s4 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s4;
+                  s4 = peg$FAILED;
+                }
+              }
+              while (s4 !== peg$FAILED) {
+                s3.push(s4);
+                s4 = input.charAt(peg$currPos);
+                if (peg$r5.test(s4)) {
+                  peg$currPos++;
+                } else {
+                  s4 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e26); }
+                }
+                if (s4 === peg$FAILED) {
+                  s4 = peg$currPos;
+                  if (input.charCodeAt(peg$currPos) === 92) {
+                    s5 = peg$c14;
+                    peg$currPos++;
+                  } else {
+                    s5 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e24); }
+                  }
+                  if (s5 !== peg$FAILED) {
+                    if (input.length > peg$currPos) {
+                      s6 = input.charAt(peg$currPos);
+                      peg$currPos++;
+                    } else {
+                      s6 = peg$FAILED;
+                      if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                    }
+                    if (s6 !== peg$FAILED) {
+                      s5 = [s5, s6];
+                      s4 = s5;
+                    } else {
+                      peg$currPos = s4;
+                      s4 = peg$FAILED;
+                    }
+                  } else {
+                    peg$currPos = s4;
+                    s4 = peg$FAILED;
+                  }
+                }
+              }
+              if (input.charCodeAt(peg$currPos) === 39) {
+                s4 = peg$c15;
+                peg$currPos++;
+              } else {
+                s4 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e25); }
+              }
+              if (s4 !== peg$FAILED) {
+                s2 = [s2, s3, s4];
+                s1 = s2;
+              } else {
+                peg$currPos = s1;
+                s1 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s1;
+              s1 = peg$FAILED;
+            }
+          }
+        }
+      }
+    }
+  }
+  while (s1 !== peg$FAILED) {
+    s0.push(s1);
     s1 = [];
     s2 = input.charAt(peg$currPos);
     if (peg$r6.test(s2)) {
@@ -2853,396 +3227,67 @@ function peg$parse(input, options) {
         }
       }
     }
-    while (s1 !== peg$FAILED) {
-      s0.push(s1);
-      s1 = [];
-      s2 = input.charAt(peg$currPos);
-      if (peg$r6.test(s2)) {
-        peg$currPos++;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e27); }
-      }
-      if (s2 !== peg$FAILED) {
-        while (s2 !== peg$FAILED) {
-          s1.push(s2);
-          s2 = input.charAt(peg$currPos);
-          if (peg$r6.test(s2)) {
-            peg$currPos++;
-          } else {
-            s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e27); }
-          }
-        }
-      } else {
-        s1 = peg$FAILED;
-      }
-      if (s1 === peg$FAILED) {
-        s1 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 40) {
-          s2 = peg$c4;
-          peg$currPos++;
-        } else {
-          s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e6); }
-        }
-        if (s2 !== peg$FAILED) {
-          s3 = peg$parsePromqlInner();
-          if (input.charCodeAt(peg$currPos) === 41) {
-            s4 = peg$c5;
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e7); }
-          }
-          if (s4 !== peg$FAILED) {
-            s2 = [s2, s3, s4];
-            s1 = s2;
-          } else {
-            peg$currPos = s1;
-            s1 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s1;
-          s1 = peg$FAILED;
-        }
-        if (s1 === peg$FAILED) {
-          s1 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 91) {
-            s2 = peg$c9;
-            peg$currPos++;
-          } else {
-            s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e18); }
-          }
-          if (s2 !== peg$FAILED) {
-            s3 = peg$parsePromqlInner();
-            if (input.charCodeAt(peg$currPos) === 93) {
-              s4 = peg$c10;
-              peg$currPos++;
-            } else {
-              s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e19); }
-            }
-            if (s4 !== peg$FAILED) {
-              s2 = [s2, s3, s4];
-              s1 = s2;
-            } else {
-              peg$currPos = s1;
-              s1 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s1;
-            s1 = peg$FAILED;
-          }
-          if (s1 === peg$FAILED) {
-            s1 = peg$currPos;
-            if (input.charCodeAt(peg$currPos) === 123) {
-              s2 = peg$c11;
-              peg$currPos++;
-            } else {
-              s2 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e20); }
-            }
-            if (s2 !== peg$FAILED) {
-              s3 = peg$parsePromqlInner();
-              if (input.charCodeAt(peg$currPos) === 125) {
-                s4 = peg$c12;
-                peg$currPos++;
-              } else {
-                s4 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e21); }
-              }
-              if (s4 !== peg$FAILED) {
-                s2 = [s2, s3, s4];
-                s1 = s2;
-              } else {
-                peg$currPos = s1;
-                s1 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s1;
-              s1 = peg$FAILED;
-            }
-            if (s1 === peg$FAILED) {
-              s1 = peg$currPos;
-              if (input.charCodeAt(peg$currPos) === 34) {
-                s2 = peg$c13;
-                peg$currPos++;
-              } else {
-                s2 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e22); }
-              }
-              if (s2 !== peg$FAILED) {
-                s3 = [];
-                s4 = input.charAt(peg$currPos);
-                if (peg$r4.test(s4)) {
-                  peg$currPos++;
-                } else {
-                  s4 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e23); }
-                }
-                if (s4 === peg$FAILED) {
-                  s4 = peg$currPos;
-                  if (input.charCodeAt(peg$currPos) === 92) {
-                    s5 = peg$c14;
-                    peg$currPos++;
-                  } else {
-                    s5 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e24); }
-                  }
-                  if (s5 !== peg$FAILED) {
-                    if (input.length > peg$currPos) {
-                      s6 = input.charAt(peg$currPos);
-                      peg$currPos++;
-                    } else {
-                      s6 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e2); }
-                    }
-                    if (s6 !== peg$FAILED) {
-                      s5 = [s5, s6];
-                      s4 = s5;
-                    } else {
-                      peg$currPos = s4;
-                      s4 = peg$FAILED;
-                    }
-                  } else {
-                    peg$currPos = s4;
-                    s4 = peg$FAILED;
-                  }
-                }
-                while (s4 !== peg$FAILED) {
-                  s3.push(s4);
-                  s4 = input.charAt(peg$currPos);
-                  if (peg$r4.test(s4)) {
-                    peg$currPos++;
-                  } else {
-                    s4 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e23); }
-                  }
-                  if (s4 === peg$FAILED) {
-                    s4 = peg$currPos;
-                    if (input.charCodeAt(peg$currPos) === 92) {
-                      s5 = peg$c14;
-                      peg$currPos++;
-                    } else {
-                      s5 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e24); }
-                    }
-                    if (s5 !== peg$FAILED) {
-                      if (input.length > peg$currPos) {
-                        s6 = input.charAt(peg$currPos);
-                        peg$currPos++;
-                      } else {
-                        s6 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e2); }
-                      }
-                      if (s6 !== peg$FAILED) {
-                        s5 = [s5, s6];
-                        s4 = s5;
-                      } else {
-                        peg$currPos = s4;
-                        s4 = peg$FAILED;
-                      }
-                    } else {
-                      peg$currPos = s4;
-                      s4 = peg$FAILED;
-                    }
-                  }
-                }
-                if (input.charCodeAt(peg$currPos) === 34) {
-                  s4 = peg$c13;
-                  peg$currPos++;
-                } else {
-                  s4 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e22); }
-                }
-                if (s4 !== peg$FAILED) {
-                  s2 = [s2, s3, s4];
-                  s1 = s2;
-                } else {
-                  peg$currPos = s1;
-                  s1 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s1;
-                s1 = peg$FAILED;
-              }
-              if (s1 === peg$FAILED) {
-                s1 = peg$currPos;
-                if (input.charCodeAt(peg$currPos) === 39) {
-                  s2 = peg$c15;
-                  peg$currPos++;
-                } else {
-                  s2 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e25); }
-                }
-                if (s2 !== peg$FAILED) {
-                  s3 = [];
-                  s4 = input.charAt(peg$currPos);
-                  if (peg$r5.test(s4)) {
-                    peg$currPos++;
-                  } else {
-                    s4 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e26); }
-                  }
-                  if (s4 === peg$FAILED) {
-                    s4 = peg$currPos;
-                    if (input.charCodeAt(peg$currPos) === 92) {
-                      s5 = peg$c14;
-                      peg$currPos++;
-                    } else {
-                      s5 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e24); }
-                    }
-                    if (s5 !== peg$FAILED) {
-                      if (input.length > peg$currPos) {
-                        s6 = input.charAt(peg$currPos);
-                        peg$currPos++;
-                      } else {
-                        s6 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e2); }
-                      }
-                      if (s6 !== peg$FAILED) {
-                        s5 = [s5, s6];
-                        s4 = s5;
-                      } else {
-                        peg$currPos = s4;
-                        s4 = peg$FAILED;
-                      }
-                    } else {
-                      peg$currPos = s4;
-                      s4 = peg$FAILED;
-                    }
-                  }
-                  while (s4 !== peg$FAILED) {
-                    s3.push(s4);
-                    s4 = input.charAt(peg$currPos);
-                    if (peg$r5.test(s4)) {
-                      peg$currPos++;
-                    } else {
-                      s4 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e26); }
-                    }
-                    if (s4 === peg$FAILED) {
-                      s4 = peg$currPos;
-                      if (input.charCodeAt(peg$currPos) === 92) {
-                        s5 = peg$c14;
-                        peg$currPos++;
-                      } else {
-                        s5 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e24); }
-                      }
-                      if (s5 !== peg$FAILED) {
-                        if (input.length > peg$currPos) {
-                          s6 = input.charAt(peg$currPos);
-                          peg$currPos++;
-                        } else {
-                          s6 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e2); }
-                        }
-                        if (s6 !== peg$FAILED) {
-                          s5 = [s5, s6];
-                          s4 = s5;
-                        } else {
-                          peg$currPos = s4;
-                          s4 = peg$FAILED;
-                        }
-                      } else {
-                        peg$currPos = s4;
-                        s4 = peg$FAILED;
-                      }
-                    }
-                  }
-                  if (input.charCodeAt(peg$currPos) === 39) {
-                    s4 = peg$c15;
-                    peg$currPos++;
-                  } else {
-                    s4 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e25); }
-                  }
-                  if (s4 !== peg$FAILED) {
-                    s2 = [s2, s3, s4];
-                    s1 = s2;
-                  } else {
-                    peg$currPos = s1;
-                    s1 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s1;
-                  s1 = peg$FAILED;
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseOffset() {
-    let s0, s1;
+function peg$parseOffset() {
+  let s0, s1;
+  s0 = peg$currPos;
+  s1 = '';
+  peg$savedPos = s0;
+  s1 = peg$f15();
+  s0 = s1;
+  return s0;
+}
 
-    s0 = peg$currPos;
-    s1 = '';
-    peg$savedPos = s0;
-    s1 = peg$f15();
-    s0 = s1;
-
-    return s0;
-  }
-
-  function peg$parseProcessingCommand() {
-    let s0;
-
-    s0 = peg$parseWhereCommand();
+function peg$parseProcessingCommand() {
+  let s0;
+  s0 = peg$parseWhereCommand();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseEvalCommand();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseEvalCommand();
+      s0 = peg$parseStatsCommand();
       if (s0 === peg$FAILED) {
-        s0 = peg$parseStatsCommand();
+        s0 = peg$parseInlineStatsCommand();
         if (s0 === peg$FAILED) {
-          s0 = peg$parseInlineStatsCommand();
+          s0 = peg$parseKeepCommand();
           if (s0 === peg$FAILED) {
-            s0 = peg$parseKeepCommand();
+            s0 = peg$parseDropCommand();
             if (s0 === peg$FAILED) {
-              s0 = peg$parseDropCommand();
+              s0 = peg$parseRenameCommand();
               if (s0 === peg$FAILED) {
-                s0 = peg$parseRenameCommand();
+                s0 = peg$parseSortCommand();
                 if (s0 === peg$FAILED) {
-                  s0 = peg$parseSortCommand();
+                  s0 = peg$parseLimitCommand();
                   if (s0 === peg$FAILED) {
-                    s0 = peg$parseLimitCommand();
+                    s0 = peg$parseMvExpandCommand();
                     if (s0 === peg$FAILED) {
-                      s0 = peg$parseMvExpandCommand();
+                      s0 = peg$parseDissectCommand();
                       if (s0 === peg$FAILED) {
-                        s0 = peg$parseDissectCommand();
+                        s0 = peg$parseGrokCommand();
                         if (s0 === peg$FAILED) {
-                          s0 = peg$parseGrokCommand();
+                          s0 = peg$parseEnrichCommand();
                           if (s0 === peg$FAILED) {
-                            s0 = peg$parseEnrichCommand();
+                            s0 = peg$parseLookupJoinCommand();
                             if (s0 === peg$FAILED) {
-                              s0 = peg$parseLookupJoinCommand();
+                              s0 = peg$parseChangePointCommand();
                               if (s0 === peg$FAILED) {
-                                s0 = peg$parseChangePointCommand();
+                                s0 = peg$parseCompletionCommand();
                                 if (s0 === peg$FAILED) {
-                                  s0 = peg$parseCompletionCommand();
+                                  s0 = peg$parseForkCommand();
                                   if (s0 === peg$FAILED) {
-                                    s0 = peg$parseForkCommand();
+                                    s0 = peg$parseFuseCommand();
                                     if (s0 === peg$FAILED) {
-                                      s0 = peg$parseFuseCommand();
+                                      s0 = peg$parseRerankCommand();
                                       if (s0 === peg$FAILED) {
-                                        s0 = peg$parseRerankCommand();
+                                        s0 = peg$parseSampleCommand();
                                         if (s0 === peg$FAILED) {
-                                          s0 = peg$parseSampleCommand();
+                                          s0 = peg$parseUriPartsCommand();
                                           if (s0 === peg$FAILED) {
-                                            s0 = peg$parseUriPartsCommand();
+                                            s0 = peg$parseTsCollapseCommand();
                                             if (s0 === peg$FAILED) {
-                                              s0 = peg$parseTsCollapseCommand();
-                                              if (s0 === peg$FAILED) {
-                                                s0 = peg$parseMmrCommand();
-                                              }
+                                              s0 = peg$parseMmrCommand();
                                             }
                                           }
                                         }
@@ -3264,103 +3309,94 @@ function peg$parse(input, options) {
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseWhereCommand() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseWHERE();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseBooleanExpr();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f16(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseEvalCommand() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseEVAL();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseFields();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f17(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseStatsCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSTATS();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
+function peg$parseWhereCommand() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseWHERE();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseBooleanExpr();
       if (s3 !== peg$FAILED) {
-        s4 = peg$parseAggregates();
-        if (s4 !== peg$FAILED) {
-          s2 = s4;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
+        peg$savedPos = s0;
+        s0 = peg$f16(s3);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseEvalCommand() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseEVAL();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFields();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f17(s3);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseStatsCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseSTATS();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseAggregates();
+      if (s4 !== peg$FAILED) {
+        s2 = s4;
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = peg$currPos;
-      s4 = peg$parse_();
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseBY();
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
-            s7 = peg$parseFields();
-            if (s7 !== peg$FAILED) {
-              s3 = s7;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseBY();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseFields();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3373,36 +3409,34 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      if (s3 === peg$FAILED) {
-        s3 = null;
-      }
-      peg$savedPos = s0;
-      s0 = peg$f18(s2, s3);
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-
-    return s0;
+    if (s3 === peg$FAILED) {
+      s3 = null;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f18(s2, s3);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseInlineStatsCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$parseINLINE();
-    if (s2 !== peg$FAILED) {
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseSTATS();
-        if (s4 !== peg$FAILED) {
-          s2 = [s2, s3, s4];
-          s1 = s2;
-        } else {
-          peg$currPos = s1;
-          s1 = peg$FAILED;
-        }
+function peg$parseInlineStatsCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$parseINLINE();
+  if (s2 !== peg$FAILED) {
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseSTATS();
+      if (s4 !== peg$FAILED) {
+        s2 = [s2, s3, s4];
+        s1 = s2;
       } else {
         peg$currPos = s1;
         s1 = peg$FAILED;
@@ -3411,41 +3445,41 @@ function peg$parse(input, options) {
       peg$currPos = s1;
       s1 = peg$FAILED;
     }
-    if (s1 === peg$FAILED) {
-      s1 = peg$parseINLINESTATS();
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseAggregates();
-        if (s4 !== peg$FAILED) {
-          s2 = s4;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
+  } else {
+    peg$currPos = s1;
+    s1 = peg$FAILED;
+  }
+  if (s1 === peg$FAILED) {
+    s1 = peg$parseINLINESTATS();
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseAggregates();
+      if (s4 !== peg$FAILED) {
+        s2 = s4;
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = peg$currPos;
-      s4 = peg$parse_();
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseBY();
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
-            s7 = peg$parseFields();
-            if (s7 !== peg$FAILED) {
-              s3 = s7;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseBY();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseFields();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3458,26 +3492,62 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      if (s3 === peg$FAILED) {
-        s3 = null;
-      }
-      peg$savedPos = s0;
-      s0 = peg$f19(s2, s3);
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-
-    return s0;
+    if (s3 === peg$FAILED) {
+      s3 = null;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f19(s2, s3);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseAggregates() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseAggregate();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseAggregates() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseAggregate();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s5 = peg$c1;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseAggregate();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -3510,71 +3580,31 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 44) {
-            s5 = peg$c1;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e3); }
-          }
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseAggregate();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f20(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f20(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseAggregate() {
-    let s0, s1, s2, s3, s4, s5, s6;
-
-    s0 = peg$currPos;
-    s1 = peg$parseField();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseWHERE();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseBooleanExpr();
-            if (s6 !== peg$FAILED) {
-              s2 = s6;
-            } else {
-              peg$currPos = s2;
-              s2 = peg$FAILED;
-            }
+function peg$parseAggregate() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = peg$currPos;
+  s1 = peg$parseField();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseWHERE();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseBooleanExpr();
+          if (s6 !== peg$FAILED) {
+            s2 = s6;
           } else {
             peg$currPos = s2;
             s2 = peg$FAILED;
@@ -3587,35 +3617,33 @@ function peg$parse(input, options) {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      peg$savedPos = s0;
-      s0 = peg$f21(s1, s2);
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-
-    return s0;
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f21(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseKeepCommand() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseKEEP();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseNamePatterns();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f22(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseKeepCommand() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseKEEP();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseNamePatterns();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f22(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3624,26 +3652,24 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseDropCommand() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseDROP();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseNamePatterns();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f23(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseDropCommand() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseDROP();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseNamePatterns();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f23(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3652,21 +3678,57 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseRenameCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    s1 = peg$parseRENAME();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseRenameClause();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
+function peg$parseRenameCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  s1 = peg$parseRENAME();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseRenameClause();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s7 = peg$c1;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseRenameClause();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
           s5 = peg$currPos;
           s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
@@ -3699,32 +3761,123 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s7 = peg$c1;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseRenameClause();
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
+        }
+        peg$savedPos = s0;
+        s0 = peg$f24(s3, s4);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseRenameClause() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseNamePattern();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseAS();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseNamePattern();
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f25(s1, s5);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$parseNamePattern();
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parseAssign();
+        if (s3 !== peg$FAILED) {
+          s4 = peg$parse_();
+          if (s4 !== peg$FAILED) {
+            s5 = peg$parseNamePattern();
+            if (s5 !== peg$FAILED) {
+              peg$savedPos = s0;
+              s0 = peg$f26(s1, s5);
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  }
+  return s0;
+}
+
+function peg$parseSortCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  s1 = peg$parseSORT();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseSortKey();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s7 = peg$c1;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseSortKey();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
               } else {
                 peg$currPos = s5;
                 s5 = peg$FAILED;
@@ -3733,111 +3886,16 @@ function peg$parse(input, options) {
               peg$currPos = s5;
               s5 = peg$FAILED;
             }
-          }
-          peg$savedPos = s0;
-          s0 = peg$f24(s3, s4);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseRenameClause() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNamePattern();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseAS();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseNamePattern();
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f25(s1, s5);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
           } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
+            peg$currPos = s5;
+            s5 = peg$FAILED;
           }
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s5;
+          s5 = peg$FAILED;
         }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseNamePattern();
-      if (s1 !== peg$FAILED) {
-        s2 = peg$parse_();
-        if (s2 !== peg$FAILED) {
-          s3 = peg$parseAssign();
-          if (s3 !== peg$FAILED) {
-            s4 = peg$parse_();
-            if (s4 !== peg$FAILED) {
-              s5 = peg$parseNamePattern();
-              if (s5 !== peg$FAILED) {
-                peg$savedPos = s0;
-                s0 = peg$f26(s1, s5);
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseSortCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSORT();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseSortKey();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
           s5 = peg$currPos;
           s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
@@ -3870,47 +3928,9 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s7 = peg$c1;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseSortKey();
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-          }
-          peg$savedPos = s0;
-          s0 = peg$f27(s3, s4);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
         }
+        peg$savedPos = s0;
+        s0 = peg$f27(s3, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3919,65 +3939,63 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseSortKey() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    s0 = peg$currPos;
-    s1 = peg$parseBooleanExpr();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$currPos;
-        s5 = peg$parseASC();
-        if (s5 === peg$FAILED) {
-          s5 = peg$parseDESC();
-        }
-        if (s5 !== peg$FAILED) {
-          s4 = input.substring(s4, peg$currPos);
-        } else {
-          s4 = s5;
-        }
-        if (s4 !== peg$FAILED) {
-          s2 = s4;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
+function peg$parseSortKey() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  s0 = peg$currPos;
+  s1 = peg$parseBooleanExpr();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$currPos;
+      s5 = peg$parseASC();
+      if (s5 === peg$FAILED) {
+        s5 = peg$parseDESC();
+      }
+      if (s5 !== peg$FAILED) {
+        s4 = input.substring(s4, peg$currPos);
+      } else {
+        s4 = s5;
+      }
+      if (s4 !== peg$FAILED) {
+        s2 = s4;
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = peg$currPos;
-      s4 = peg$parse_();
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseNULLS();
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
-            s7 = peg$currPos;
-            s8 = peg$parseFIRST();
-            if (s8 === peg$FAILED) {
-              s8 = peg$parseLAST();
-            }
-            if (s8 !== peg$FAILED) {
-              s7 = input.substring(s7, peg$currPos);
-            } else {
-              s7 = s8;
-            }
-            if (s7 !== peg$FAILED) {
-              s3 = s7;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseNULLS();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$currPos;
+          s8 = peg$parseFIRST();
+          if (s8 === peg$FAILED) {
+            s8 = peg$parseLAST();
+          }
+          if (s8 !== peg$FAILED) {
+            s7 = input.substring(s7, peg$currPos);
+          } else {
+            s7 = s8;
+          }
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3990,38 +4008,36 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    if (s3 === peg$FAILED) {
+      s3 = null;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f28(s1, s2, s3);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseLimitCommand() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseLIMIT();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseIntegerLiteral();
       if (s3 === peg$FAILED) {
-        s3 = null;
+        s3 = peg$parseParam();
       }
-      peg$savedPos = s0;
-      s0 = peg$f28(s1, s2, s3);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseLimitCommand() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseLIMIT();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseIntegerLiteral();
-        if (s3 === peg$FAILED) {
-          s3 = peg$parseParam();
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f29(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f29(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4030,26 +4046,24 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseMvExpandCommand() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseMV_EXPAND();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseFieldRef();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f30(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseMvExpandCommand() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseMV_EXPAND();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFieldRef();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f30(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4058,50 +4072,48 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseDissectCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    s0 = peg$currPos;
-    s1 = peg$parseDISSECT();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseCastExpr();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseStringLiteral();
-            if (s5 === peg$FAILED) {
-              s5 = peg$parseParam();
-            }
-            if (s5 !== peg$FAILED) {
-              s6 = peg$currPos;
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parseCommandOptions();
-                if (s8 !== peg$FAILED) {
-                  s6 = s8;
-                } else {
-                  peg$currPos = s6;
-                  s6 = peg$FAILED;
-                }
+function peg$parseDissectCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  s0 = peg$currPos;
+  s1 = peg$parseDISSECT();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseCastExpr();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseStringLiteral();
+          if (s5 === peg$FAILED) {
+            s5 = peg$parseParam();
+          }
+          if (s5 !== peg$FAILED) {
+            s6 = peg$currPos;
+            s7 = peg$parse_();
+            if (s7 !== peg$FAILED) {
+              s8 = peg$parseCommandOptions();
+              if (s8 !== peg$FAILED) {
+                s6 = s8;
               } else {
                 peg$currPos = s6;
                 s6 = peg$FAILED;
               }
-              if (s6 === peg$FAILED) {
-                s6 = null;
-              }
-              peg$savedPos = s0;
-              s0 = peg$f31(s3, s5, s6);
             } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
+              peg$currPos = s6;
+              s6 = peg$FAILED;
             }
+            if (s6 === peg$FAILED) {
+              s6 = null;
+            }
+            peg$savedPos = s0;
+            s0 = peg$f31(s3, s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4118,17 +4130,53 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseCommandOptions() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseCommandOption();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseCommandOptions() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseCommandOption();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s5 = peg$c1;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseCommandOption();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -4161,71 +4209,31 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f32(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseCommandOption() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseIdentifier();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseAssign();
+      if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 44) {
-            s5 = peg$c1;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e3); }
-          }
+          s5 = peg$parseConstant();
           if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseCommandOption();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f32(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseCommandOption() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseIdentifier();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseAssign();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseConstant();
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f33(s1, s5);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+            peg$savedPos = s0;
+            s0 = peg$f33(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4242,28 +4250,67 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseGrokCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
-
-    s0 = peg$currPos;
-    s1 = peg$parseGROK();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseCastExpr();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseStringLiteral();
-            if (s5 === peg$FAILED) {
-              s5 = peg$parseParam();
+function peg$parseGrokCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  s0 = peg$currPos;
+  s1 = peg$parseGROK();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseCastExpr();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseStringLiteral();
+          if (s5 === peg$FAILED) {
+            s5 = peg$parseParam();
+          }
+          if (s5 !== peg$FAILED) {
+            s6 = [];
+            s7 = peg$currPos;
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              if (input.charCodeAt(peg$currPos) === 44) {
+                s9 = peg$c1;
+                peg$currPos++;
+              } else {
+                s9 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e3); }
+              }
+              if (s9 !== peg$FAILED) {
+                s10 = peg$parse_();
+                if (s10 !== peg$FAILED) {
+                  s11 = peg$parseStringLiteral();
+                  if (s11 === peg$FAILED) {
+                    s11 = peg$parseParam();
+                  }
+                  if (s11 !== peg$FAILED) {
+                    s7 = s11;
+                  } else {
+                    peg$currPos = s7;
+                    s7 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s7;
+                  s7 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s7;
+                s7 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s7;
+              s7 = peg$FAILED;
             }
-            if (s5 !== peg$FAILED) {
-              s6 = [];
+            while (s7 !== peg$FAILED) {
+              s6.push(s7);
               s7 = peg$currPos;
               s8 = peg$parse_();
               if (s8 !== peg$FAILED) {
@@ -4299,50 +4346,9 @@ function peg$parse(input, options) {
                 peg$currPos = s7;
                 s7 = peg$FAILED;
               }
-              while (s7 !== peg$FAILED) {
-                s6.push(s7);
-                s7 = peg$currPos;
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  if (input.charCodeAt(peg$currPos) === 44) {
-                    s9 = peg$c1;
-                    peg$currPos++;
-                  } else {
-                    s9 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e3); }
-                  }
-                  if (s9 !== peg$FAILED) {
-                    s10 = peg$parse_();
-                    if (s10 !== peg$FAILED) {
-                      s11 = peg$parseStringLiteral();
-                      if (s11 === peg$FAILED) {
-                        s11 = peg$parseParam();
-                      }
-                      if (s11 !== peg$FAILED) {
-                        s7 = s11;
-                      } else {
-                        peg$currPos = s7;
-                        s7 = peg$FAILED;
-                      }
-                    } else {
-                      peg$currPos = s7;
-                      s7 = peg$FAILED;
-                    }
-                  } else {
-                    peg$currPos = s7;
-                    s7 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s7;
-                  s7 = peg$FAILED;
-                }
-              }
-              peg$savedPos = s0;
-              s0 = peg$f34(s3, s5, s6);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
             }
+            peg$savedPos = s0;
+            s0 = peg$f34(s3, s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4359,69 +4365,67 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseEnrichCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
-
-    s0 = peg$currPos;
-    s1 = peg$parseENRICH();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        s4 = peg$currPos;
-        s5 = peg$parsePolicyChars();
-        if (s5 !== peg$FAILED) {
-          s4 = input.substring(s4, peg$currPos);
+function peg$parseEnrichCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+  s0 = peg$currPos;
+  s1 = peg$parseENRICH();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      s4 = peg$currPos;
+      s5 = peg$parsePolicyChars();
+      if (s5 !== peg$FAILED) {
+        s4 = input.substring(s4, peg$currPos);
+      } else {
+        s4 = s5;
+      }
+      if (s4 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 58) {
+          s5 = peg$c6;
+          peg$currPos++;
         } else {
-          s4 = s5;
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e9); }
         }
-        if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 58) {
-            s5 = peg$c6;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e9); }
-          }
-          if (s5 !== peg$FAILED) {
-            s3 = s4;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
+        if (s5 !== peg$FAILED) {
+          s3 = s4;
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
-        if (s3 === peg$FAILED) {
-          s3 = null;
-        }
-        s4 = peg$currPos;
-        s5 = peg$parsePolicyChars();
-        if (s5 !== peg$FAILED) {
-          s4 = input.substring(s4, peg$currPos);
-        } else {
-          s4 = s5;
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$currPos;
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
-            s7 = peg$parseON();
-            if (s7 !== peg$FAILED) {
-              s8 = peg$parse_();
-              if (s8 !== peg$FAILED) {
-                s9 = peg$parseNamePattern();
-                if (s9 !== peg$FAILED) {
-                  s5 = s9;
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 === peg$FAILED) {
+        s3 = null;
+      }
+      s4 = peg$currPos;
+      s5 = peg$parsePolicyChars();
+      if (s5 !== peg$FAILED) {
+        s4 = input.substring(s4, peg$currPos);
+      } else {
+        s4 = s5;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseON();
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseNamePattern();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
               } else {
                 peg$currPos = s5;
                 s5 = peg$FAILED;
@@ -4434,23 +4438,23 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          if (s5 === peg$FAILED) {
-            s5 = null;
-          }
-          s6 = peg$currPos;
-          s7 = peg$parse_();
-          if (s7 !== peg$FAILED) {
-            s8 = peg$parseWITH();
-            if (s8 !== peg$FAILED) {
-              s9 = peg$parse_();
-              if (s9 !== peg$FAILED) {
-                s10 = peg$parseEnrichClauses();
-                if (s10 !== peg$FAILED) {
-                  s6 = s10;
-                } else {
-                  peg$currPos = s6;
-                  s6 = peg$FAILED;
-                }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        if (s5 === peg$FAILED) {
+          s5 = null;
+        }
+        s6 = peg$currPos;
+        s7 = peg$parse_();
+        if (s7 !== peg$FAILED) {
+          s8 = peg$parseWITH();
+          if (s8 !== peg$FAILED) {
+            s9 = peg$parse_();
+            if (s9 !== peg$FAILED) {
+              s10 = peg$parseEnrichClauses();
+              if (s10 !== peg$FAILED) {
+                s6 = s10;
               } else {
                 peg$currPos = s6;
                 s6 = peg$FAILED;
@@ -4463,15 +4467,15 @@ function peg$parse(input, options) {
             peg$currPos = s6;
             s6 = peg$FAILED;
           }
-          if (s6 === peg$FAILED) {
-            s6 = null;
-          }
-          peg$savedPos = s0;
-          s0 = peg$f35(s3, s4, s5, s6);
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s6;
+          s6 = peg$FAILED;
         }
+        if (s6 === peg$FAILED) {
+          s6 = null;
+        }
+        peg$savedPos = s0;
+        s0 = peg$f35(s3, s4, s5, s6);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4480,52 +4484,86 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parsePolicyChars() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = [];
-    s1 = input.charAt(peg$currPos);
-    if (peg$r7.test(s1)) {
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e29); }
+function peg$parsePolicyChars() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = [];
+  s1 = input.charAt(peg$currPos);
+  if (peg$r7.test(s1)) {
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e29); }
+  }
+  if (s1 !== peg$FAILED) {
+    while (s1 !== peg$FAILED) {
+      s0.push(s1);
+      s1 = input.charAt(peg$currPos);
+      if (peg$r7.test(s1)) {
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e29); }
+      }
     }
-    if (s1 !== peg$FAILED) {
-      while (s1 !== peg$FAILED) {
-        s0.push(s1);
-        s1 = input.charAt(peg$currPos);
-        if (peg$r7.test(s1)) {
-          peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e28); }
+  }
+  return s0;
+}
+
+function peg$parseEnrichClauses() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseEnrichClause();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s5 = peg$c1;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseEnrichClause();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
         } else {
-          s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e29); }
+          peg$currPos = s3;
+          s3 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
       }
     } else {
-      s0 = peg$FAILED;
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e28); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseEnrichClauses() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseEnrichClause();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -4558,71 +4596,31 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f36(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseEnrichClause() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseNamePattern();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseAssign();
+      if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 44) {
-            s5 = peg$c1;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e3); }
-          }
+          s5 = peg$parseNamePattern();
           if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseEnrichClause();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f36(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseEnrichClause() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNamePattern();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseAssign();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseNamePattern();
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f37(s1, s5);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+            peg$savedPos = s0;
+            s0 = peg$f37(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -4639,42 +4637,78 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseNamePattern();
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f38(s1);
-      }
-      s0 = s1;
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseLookupJoinCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15;
-
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseLOOKUP();
+    s1 = peg$parseNamePattern();
     if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseJOIN();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseIndexPattern();
-            if (s5 !== peg$FAILED) {
-              s6 = peg$parse_();
-              if (s6 !== peg$FAILED) {
-                s7 = peg$parseON();
-                if (s7 !== peg$FAILED) {
-                  s8 = peg$parse_();
-                  if (s8 !== peg$FAILED) {
-                    s9 = peg$parseBooleanExpr();
-                    if (s9 !== peg$FAILED) {
-                      s10 = [];
+      peg$savedPos = s0;
+      s1 = peg$f38(s1);
+    }
+    s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parseLookupJoinCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15;
+  s0 = peg$currPos;
+  s1 = peg$parseLOOKUP();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseJOIN();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseIndexPattern();
+          if (s5 !== peg$FAILED) {
+            s6 = peg$parse_();
+            if (s6 !== peg$FAILED) {
+              s7 = peg$parseON();
+              if (s7 !== peg$FAILED) {
+                s8 = peg$parse_();
+                if (s8 !== peg$FAILED) {
+                  s9 = peg$parseBooleanExpr();
+                  if (s9 !== peg$FAILED) {
+                    s10 = [];
+                    s11 = peg$currPos;
+                    s12 = peg$parse_();
+                    if (s12 !== peg$FAILED) {
+                      if (input.charCodeAt(peg$currPos) === 44) {
+                        s13 = peg$c1;
+                        peg$currPos++;
+                      } else {
+                        s13 = peg$FAILED;
+                        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+                      }
+                      if (s13 !== peg$FAILED) {
+                        s14 = peg$parse_();
+                        if (s14 !== peg$FAILED) {
+                          s15 = peg$parseBooleanExpr();
+                          if (s15 !== peg$FAILED) {
+                            s11 = s15;
+                          } else {
+                            peg$currPos = s11;
+                            s11 = peg$FAILED;
+                          }
+                        } else {
+                          peg$currPos = s11;
+                          s11 = peg$FAILED;
+                        }
+                      } else {
+                        peg$currPos = s11;
+                        s11 = peg$FAILED;
+                      }
+                    } else {
+                      peg$currPos = s11;
+                      s11 = peg$FAILED;
+                    }
+                    while (s11 !== peg$FAILED) {
+                      s10.push(s11);
                       s11 = peg$currPos;
                       s12 = peg$parse_();
                       if (s12 !== peg$FAILED) {
@@ -4707,47 +4741,9 @@ function peg$parse(input, options) {
                         peg$currPos = s11;
                         s11 = peg$FAILED;
                       }
-                      while (s11 !== peg$FAILED) {
-                        s10.push(s11);
-                        s11 = peg$currPos;
-                        s12 = peg$parse_();
-                        if (s12 !== peg$FAILED) {
-                          if (input.charCodeAt(peg$currPos) === 44) {
-                            s13 = peg$c1;
-                            peg$currPos++;
-                          } else {
-                            s13 = peg$FAILED;
-                            if (peg$silentFails === 0) { peg$fail(peg$e3); }
-                          }
-                          if (s13 !== peg$FAILED) {
-                            s14 = peg$parse_();
-                            if (s14 !== peg$FAILED) {
-                              s15 = peg$parseBooleanExpr();
-                              if (s15 !== peg$FAILED) {
-                                s11 = s15;
-                              } else {
-                                peg$currPos = s11;
-                                s11 = peg$FAILED;
-                              }
-                            } else {
-                              peg$currPos = s11;
-                              s11 = peg$FAILED;
-                            }
-                          } else {
-                            peg$currPos = s11;
-                            s11 = peg$FAILED;
-                          }
-                        } else {
-                          peg$currPos = s11;
-                          s11 = peg$FAILED;
-                        }
-                      }
-                      peg$savedPos = s0;
-                      s0 = peg$f39(s5, s9, s10);
-                    } else {
-                      peg$currPos = s0;
-                      s0 = peg$FAILED;
                     }
+                    peg$savedPos = s0;
+                    s0 = peg$f39(s5, s9, s10);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -4780,34 +4776,32 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseChangePointCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
-
-    s0 = peg$currPos;
-    s1 = peg$parseCHANGE_POINT();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseFieldRef();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$currPos;
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseON();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parseFieldRef();
-                if (s8 !== peg$FAILED) {
-                  s4 = s8;
-                } else {
-                  peg$currPos = s4;
-                  s4 = peg$FAILED;
-                }
+function peg$parseChangePointCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
+  s0 = peg$currPos;
+  s1 = peg$parseCHANGE_POINT();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFieldRef();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$currPos;
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseON();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            if (s7 !== peg$FAILED) {
+              s8 = peg$parseFieldRef();
+              if (s8 !== peg$FAILED) {
+                s4 = s8;
               } else {
                 peg$currPos = s4;
                 s4 = peg$FAILED;
@@ -4820,37 +4814,37 @@ function peg$parse(input, options) {
             peg$currPos = s4;
             s4 = peg$FAILED;
           }
-          if (s4 === peg$FAILED) {
-            s4 = null;
-          }
-          s5 = peg$currPos;
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
-            s7 = peg$parseAS();
-            if (s7 !== peg$FAILED) {
-              s8 = peg$parse_();
-              if (s8 !== peg$FAILED) {
-                s9 = peg$parseFieldRef();
-                if (s9 !== peg$FAILED) {
-                  s10 = peg$parse_();
-                  if (s10 !== peg$FAILED) {
-                    if (input.charCodeAt(peg$currPos) === 44) {
-                      s11 = peg$c1;
-                      peg$currPos++;
-                    } else {
-                      s11 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e3); }
-                    }
-                    if (s11 !== peg$FAILED) {
-                      s12 = peg$parse_();
-                      if (s12 !== peg$FAILED) {
-                        s13 = peg$parseFieldRef();
-                        if (s13 !== peg$FAILED) {
-                          s5 = [ s9, s13 ];
-                        } else {
-                          peg$currPos = s5;
-                          s5 = peg$FAILED;
-                        }
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 === peg$FAILED) {
+          s4 = null;
+        }
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseAS();
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseFieldRef();
+              if (s9 !== peg$FAILED) {
+                s10 = peg$parse_();
+                if (s10 !== peg$FAILED) {
+                  if (input.charCodeAt(peg$currPos) === 44) {
+                    s11 = peg$c1;
+                    peg$currPos++;
+                  } else {
+                    s11 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e3); }
+                  }
+                  if (s11 !== peg$FAILED) {
+                    s12 = peg$parse_();
+                    if (s12 !== peg$FAILED) {
+                      s13 = peg$parseFieldRef();
+                      if (s13 !== peg$FAILED) {
+                        s5 = [ s9, s13 ];
                       } else {
                         peg$currPos = s5;
                         s5 = peg$FAILED;
@@ -4879,15 +4873,15 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          if (s5 === peg$FAILED) {
-            s5 = null;
-          }
-          peg$savedPos = s0;
-          s0 = peg$f40(s3, s4, s5);
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s5;
+          s5 = peg$FAILED;
         }
+        if (s5 === peg$FAILED) {
+          s5 = null;
+        }
+        peg$savedPos = s0;
+        s0 = peg$f40(s3, s4, s5);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4896,32 +4890,30 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseCompletionCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
-
-    s0 = peg$currPos;
-    s1 = peg$parseCOMPLETION();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        s4 = peg$parseFieldRef();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseAssign();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                s3 = s4;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
+function peg$parseCompletionCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+  s0 = peg$currPos;
+  s1 = peg$parseCOMPLETION();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      s4 = peg$parseFieldRef();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseAssign();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            if (s7 !== peg$FAILED) {
+              s3 = s4;
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -4934,25 +4926,25 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
-        if (s3 === peg$FAILED) {
-          s3 = null;
-        }
-        s4 = peg$parseCastExpr();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$currPos;
-          s6 = peg$parse_();
-          if (s6 !== peg$FAILED) {
-            s7 = peg$parseWITH();
-            if (s7 !== peg$FAILED) {
-              s8 = peg$parse_();
-              if (s8 !== peg$FAILED) {
-                s9 = peg$parseInferenceRef();
-                if (s9 !== peg$FAILED) {
-                  s5 = s9;
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 === peg$FAILED) {
+        s3 = null;
+      }
+      s4 = peg$parseCastExpr();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseWITH();
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseInferenceRef();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
               } else {
                 peg$currPos = s5;
                 s5 = peg$FAILED;
@@ -4965,23 +4957,23 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          if (s5 === peg$FAILED) {
-            s5 = null;
-          }
-          s6 = peg$currPos;
-          s7 = peg$parse_();
-          if (s7 !== peg$FAILED) {
-            s8 = peg$parseAS();
-            if (s8 !== peg$FAILED) {
-              s9 = peg$parse_();
-              if (s9 !== peg$FAILED) {
-                s10 = peg$parseFieldRef();
-                if (s10 !== peg$FAILED) {
-                  s6 = s10;
-                } else {
-                  peg$currPos = s6;
-                  s6 = peg$FAILED;
-                }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        if (s5 === peg$FAILED) {
+          s5 = null;
+        }
+        s6 = peg$currPos;
+        s7 = peg$parse_();
+        if (s7 !== peg$FAILED) {
+          s8 = peg$parseAS();
+          if (s8 !== peg$FAILED) {
+            s9 = peg$parse_();
+            if (s9 !== peg$FAILED) {
+              s10 = peg$parseFieldRef();
+              if (s10 !== peg$FAILED) {
+                s6 = s10;
               } else {
                 peg$currPos = s6;
                 s6 = peg$FAILED;
@@ -4994,15 +4986,15 @@ function peg$parse(input, options) {
             peg$currPos = s6;
             s6 = peg$FAILED;
           }
-          if (s6 === peg$FAILED) {
-            s6 = null;
-          }
-          peg$savedPos = s0;
-          s0 = peg$f41(s3, s4, s5, s6);
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s6;
+          s6 = peg$FAILED;
         }
+        if (s6 === peg$FAILED) {
+          s6 = null;
+        }
+        peg$savedPos = s0;
+        s0 = peg$f41(s3, s4, s5, s6);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -5011,98 +5003,130 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseInferenceRef() {
-    let s0;
-
-    s0 = peg$parseMapLiteral();
+function peg$parseInferenceRef() {
+  let s0;
+  s0 = peg$parseMapLiteral();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseParam();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseParam();
-      if (s0 === peg$FAILED) {
-        s0 = peg$parseFieldRef();
-      }
+      s0 = peg$parseFieldRef();
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseForkCommand() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseFORK();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
-      s3 = peg$currPos;
-      s4 = peg$parse_();
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseForkBranch();
-        if (s5 !== peg$FAILED) {
-          s3 = s5;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
+function peg$parseForkCommand() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseFORK();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseForkBranch();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
       } else {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      if (s3 !== peg$FAILED) {
-        while (s3 !== peg$FAILED) {
-          s2.push(s3);
-          s3 = peg$currPos;
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseForkBranch();
-            if (s5 !== peg$FAILED) {
-              s3 = s5;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    if (s3 !== peg$FAILED) {
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$currPos;
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseForkBranch();
+          if (s5 !== peg$FAILED) {
+            s3 = s5;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
           }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
         }
-      } else {
-        s2 = peg$FAILED;
       }
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f42(s2);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f42(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseForkBranch() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c4;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e6); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseProcessingCommand();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
+function peg$parseForkBranch() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s1 = peg$c4;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e6); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseProcessingCommand();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 124) {
+            s7 = peg$c0;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e0); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseProcessingCommand();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
           s5 = peg$currPos;
           s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
@@ -5135,57 +5159,19 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 124) {
-                s7 = peg$c0;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e0); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseProcessingCommand();
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
+        }
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 41) {
+            s6 = peg$c5;
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e7); }
           }
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 41) {
-              s6 = peg$c5;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e7); }
-            }
-            if (s6 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f43(s3, s4);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+          if (s6 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f43(s3, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -5202,37 +5188,35 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseFuseCommand() {
-    let s0, s1, s2, s3, s4, s5, s6;
-
-    s0 = peg$currPos;
-    s1 = peg$parseFUSE();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$currPos;
-        peg$silentFails++;
-        s5 = peg$parseFuseKeyword();
-        peg$silentFails--;
-        if (s5 === peg$FAILED) {
-          s4 = undefined;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseIdentifier();
-          if (s5 !== peg$FAILED) {
-            s2 = s5;
-          } else {
-            peg$currPos = s2;
-            s2 = peg$FAILED;
-          }
+function peg$parseFuseCommand() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = peg$currPos;
+  s1 = peg$parseFUSE();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$currPos;
+      peg$silentFails++;
+      s5 = peg$parseFuseKeyword();
+      peg$silentFails--;
+      if (s5 === peg$FAILED) {
+        s4 = undefined;
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseIdentifier();
+        if (s5 !== peg$FAILED) {
+          s2 = s5;
         } else {
           peg$currPos = s2;
           s2 = peg$FAILED;
@@ -5241,10 +5225,30 @@ function peg$parse(input, options) {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = [];
+    s4 = peg$currPos;
+    s5 = peg$parse_();
+    if (s5 !== peg$FAILED) {
+      s6 = peg$parseFuseClause();
+      if (s6 !== peg$FAILED) {
+        s4 = s6;
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
       }
-      s3 = [];
+    } else {
+      peg$currPos = s4;
+      s4 = peg$FAILED;
+    }
+    while (s4 !== peg$FAILED) {
+      s3.push(s4);
       s4 = peg$currPos;
       s5 = peg$parse_();
       if (s5 !== peg$FAILED) {
@@ -5259,55 +5263,69 @@ function peg$parse(input, options) {
         peg$currPos = s4;
         s4 = peg$FAILED;
       }
-      while (s4 !== peg$FAILED) {
-        s3.push(s4);
-        s4 = peg$currPos;
-        s5 = peg$parse_();
-        if (s5 !== peg$FAILED) {
-          s6 = peg$parseFuseClause();
-          if (s6 !== peg$FAILED) {
-            s4 = s6;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f44(s2, s3);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseFuseKeyword() {
+  let s0;
+  s0 = peg$parseSCORE();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseGROUP();
+    if (s0 === peg$FAILED) {
+      s0 = peg$parseKEY();
+      if (s0 === peg$FAILED) {
+        s0 = peg$parseWITH();
+      }
+    }
+  }
+  return s0;
+}
+
+function peg$parseFuseClause() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  s0 = peg$currPos;
+  s1 = peg$parseSCORE();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseBY();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseFieldRef();
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f45(s5);
           } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
+            peg$currPos = s0;
+            s0 = peg$FAILED;
           }
         } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
+          peg$currPos = s0;
+          s0 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
       }
-      peg$savedPos = s0;
-      s0 = peg$f44(s2, s3);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseFuseKeyword() {
-    let s0;
-
-    s0 = peg$parseSCORE();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseGROUP();
-      if (s0 === peg$FAILED) {
-        s0 = peg$parseKEY();
-        if (s0 === peg$FAILED) {
-          s0 = peg$parseWITH();
-        }
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseFuseClause() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
-
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseSCORE();
+    s1 = peg$parseGROUP();
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
       if (s2 !== peg$FAILED) {
@@ -5318,7 +5336,7 @@ function peg$parse(input, options) {
             s5 = peg$parseFieldRef();
             if (s5 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f45(s5);
+              s0 = peg$f46(s5);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -5341,7 +5359,7 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      s1 = peg$parseGROUP();
+      s1 = peg$parseKEY();
       if (s1 !== peg$FAILED) {
         s2 = peg$parse_();
         if (s2 !== peg$FAILED) {
@@ -5351,41 +5369,41 @@ function peg$parse(input, options) {
             if (s4 !== peg$FAILED) {
               s5 = peg$parseFieldRef();
               if (s5 !== peg$FAILED) {
-                peg$savedPos = s0;
-                s0 = peg$f46(s5);
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-      if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        s1 = peg$parseKEY();
-        if (s1 !== peg$FAILED) {
-          s2 = peg$parse_();
-          if (s2 !== peg$FAILED) {
-            s3 = peg$parseBY();
-            if (s3 !== peg$FAILED) {
-              s4 = peg$parse_();
-              if (s4 !== peg$FAILED) {
-                s5 = peg$parseFieldRef();
-                if (s5 !== peg$FAILED) {
-                  s6 = [];
+                s6 = [];
+                s7 = peg$currPos;
+                s8 = peg$parse_();
+                if (s8 !== peg$FAILED) {
+                  if (input.charCodeAt(peg$currPos) === 44) {
+                    s9 = peg$c1;
+                    peg$currPos++;
+                  } else {
+                    s9 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e3); }
+                  }
+                  if (s9 !== peg$FAILED) {
+                    s10 = peg$parse_();
+                    if (s10 !== peg$FAILED) {
+                      s11 = peg$parseFieldRef();
+                      if (s11 !== peg$FAILED) {
+                        s7 = s11;
+                      } else {
+                        peg$currPos = s7;
+                        s7 = peg$FAILED;
+                      }
+                    } else {
+                      peg$currPos = s7;
+                      s7 = peg$FAILED;
+                    }
+                  } else {
+                    peg$currPos = s7;
+                    s7 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s7;
+                  s7 = peg$FAILED;
+                }
+                while (s7 !== peg$FAILED) {
+                  s6.push(s7);
                   s7 = peg$currPos;
                   s8 = peg$parse_();
                   if (s8 !== peg$FAILED) {
@@ -5418,47 +5436,9 @@ function peg$parse(input, options) {
                     peg$currPos = s7;
                     s7 = peg$FAILED;
                   }
-                  while (s7 !== peg$FAILED) {
-                    s6.push(s7);
-                    s7 = peg$currPos;
-                    s8 = peg$parse_();
-                    if (s8 !== peg$FAILED) {
-                      if (input.charCodeAt(peg$currPos) === 44) {
-                        s9 = peg$c1;
-                        peg$currPos++;
-                      } else {
-                        s9 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e3); }
-                      }
-                      if (s9 !== peg$FAILED) {
-                        s10 = peg$parse_();
-                        if (s10 !== peg$FAILED) {
-                          s11 = peg$parseFieldRef();
-                          if (s11 !== peg$FAILED) {
-                            s7 = s11;
-                          } else {
-                            peg$currPos = s7;
-                            s7 = peg$FAILED;
-                          }
-                        } else {
-                          peg$currPos = s7;
-                          s7 = peg$FAILED;
-                        }
-                      } else {
-                        peg$currPos = s7;
-                        s7 = peg$FAILED;
-                      }
-                    } else {
-                      peg$currPos = s7;
-                      s7 = peg$FAILED;
-                    }
-                  }
-                  peg$savedPos = s0;
-                  s0 = peg$f47(s5, s6);
-                } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
                 }
+                peg$savedPos = s0;
+                s0 = peg$f47(s5, s6);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -5475,20 +5455,20 @@ function peg$parse(input, options) {
           peg$currPos = s0;
           s0 = peg$FAILED;
         }
-        if (s0 === peg$FAILED) {
-          s0 = peg$currPos;
-          s1 = peg$parseWITH();
-          if (s1 !== peg$FAILED) {
-            s2 = peg$parse_();
-            if (s2 !== peg$FAILED) {
-              s3 = peg$parseMapLiteral();
-              if (s3 !== peg$FAILED) {
-                peg$savedPos = s0;
-                s0 = peg$f48(s3);
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        s1 = peg$parseWITH();
+        if (s1 !== peg$FAILED) {
+          s2 = peg$parse_();
+          if (s2 !== peg$FAILED) {
+            s3 = peg$parseMapLiteral();
+            if (s3 !== peg$FAILED) {
+              peg$savedPos = s0;
+              s0 = peg$f48(s3);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -5497,35 +5477,33 @@ function peg$parse(input, options) {
             peg$currPos = s0;
             s0 = peg$FAILED;
           }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseRerankCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
-
-    s0 = peg$currPos;
-    s1 = peg$parseRERANK();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        s4 = peg$parseFieldRef();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseAssign();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                s3 = s4;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
+function peg$parseRerankCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
+  s0 = peg$currPos;
+  s1 = peg$parseRERANK();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      s4 = peg$parseFieldRef();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseAssign();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            if (s7 !== peg$FAILED) {
+              s3 = s4;
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -5538,33 +5516,33 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
-        if (s3 === peg$FAILED) {
-          s3 = null;
-        }
-        s4 = peg$parseConstant();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseON();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parseFields();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$currPos;
-                  s10 = peg$parse_();
-                  if (s10 !== peg$FAILED) {
-                    s11 = peg$parseWITH();
-                    if (s11 !== peg$FAILED) {
-                      s12 = peg$parse_();
-                      if (s12 !== peg$FAILED) {
-                        s13 = peg$parseInferenceRef();
-                        if (s13 !== peg$FAILED) {
-                          s9 = s13;
-                        } else {
-                          peg$currPos = s9;
-                          s9 = peg$FAILED;
-                        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 === peg$FAILED) {
+        s3 = null;
+      }
+      s4 = peg$parseConstant();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseON();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            if (s7 !== peg$FAILED) {
+              s8 = peg$parseFields();
+              if (s8 !== peg$FAILED) {
+                s9 = peg$currPos;
+                s10 = peg$parse_();
+                if (s10 !== peg$FAILED) {
+                  s11 = peg$parseWITH();
+                  if (s11 !== peg$FAILED) {
+                    s12 = peg$parse_();
+                    if (s12 !== peg$FAILED) {
+                      s13 = peg$parseInferenceRef();
+                      if (s13 !== peg$FAILED) {
+                        s9 = s13;
                       } else {
                         peg$currPos = s9;
                         s9 = peg$FAILED;
@@ -5577,15 +5555,15 @@ function peg$parse(input, options) {
                     peg$currPos = s9;
                     s9 = peg$FAILED;
                   }
-                  if (s9 === peg$FAILED) {
-                    s9 = null;
-                  }
-                  peg$savedPos = s0;
-                  s0 = peg$f49(s3, s4, s8, s9);
                 } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
+                  peg$currPos = s9;
+                  s9 = peg$FAILED;
                 }
+                if (s9 === peg$FAILED) {
+                  s9 = null;
+                }
+                peg$savedPos = s0;
+                s0 = peg$f49(s3, s4, s8, s9);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -5610,134 +5588,126 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseSampleCommand() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSAMPLE();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseSignedNumber();
-        if (s3 === peg$FAILED) {
-          s3 = peg$parseParam();
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f50(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
+function peg$parseSampleCommand() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseSAMPLE();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseSignedNumber();
+      if (s3 === peg$FAILED) {
+        s3 = peg$parseParam();
       }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseUriPartsCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseURI_PARTS();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseFieldRef();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseAssign();
-            if (s5 !== peg$FAILED) {
-              s6 = peg$parse_();
-              if (s6 !== peg$FAILED) {
-                s7 = peg$parseBooleanExpr();
-                if (s7 !== peg$FAILED) {
-                  peg$savedPos = s0;
-                  s0 = peg$f51(s3, s7);
-                } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseTsCollapseCommand() {
-    let s0, s1;
-
-    s0 = peg$currPos;
-    s1 = peg$parseTS_COLLAPSE();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f52();
-    }
-    s0 = s1;
-
-    return s0;
-  }
-
-  function peg$parseMmrCommand() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15;
-
-    s0 = peg$currPos;
-    s1 = peg$parseMMR();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
       if (s3 !== peg$FAILED) {
-        s4 = peg$currPos;
-        peg$silentFails++;
-        s5 = peg$parseON();
-        peg$silentFails--;
-        if (s5 === peg$FAILED) {
-          s4 = undefined;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
+        peg$savedPos = s0;
+        s0 = peg$f50(s3);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseUriPartsCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseURI_PARTS();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFieldRef();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
-          s5 = peg$parseBooleanExpr();
+          s5 = peg$parseAssign();
           if (s5 !== peg$FAILED) {
-            s2 = s5;
+            s6 = peg$parse_();
+            if (s6 !== peg$FAILED) {
+              s7 = peg$parseBooleanExpr();
+              if (s7 !== peg$FAILED) {
+                peg$savedPos = s0;
+                s0 = peg$f51(s3, s7);
+              } else {
+                peg$currPos = s0;
+                s0 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
           } else {
-            peg$currPos = s2;
-            s2 = peg$FAILED;
+            peg$currPos = s0;
+            s0 = peg$FAILED;
           }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseTsCollapseCommand() {
+  let s0, s1;
+  s0 = peg$currPos;
+  s1 = peg$parseTS_COLLAPSE();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f52();
+  }
+  s0 = s1;
+  return s0;
+}
+
+function peg$parseMmrCommand() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15;
+  s0 = peg$currPos;
+  s1 = peg$parseMMR();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$currPos;
+      peg$silentFails++;
+      s5 = peg$parseON();
+      peg$silentFails--;
+      if (s5 === peg$FAILED) {
+        s4 = undefined;
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseBooleanExpr();
+        if (s5 !== peg$FAILED) {
+          s2 = s5;
         } else {
           peg$currPos = s2;
           s2 = peg$FAILED;
@@ -5746,42 +5716,42 @@ function peg$parse(input, options) {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseON();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseFieldRef();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parseLIMIT();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parse_();
-                  if (s9 !== peg$FAILED) {
-                    s10 = peg$parseIntegerLiteral();
-                    if (s10 === peg$FAILED) {
-                      s10 = peg$parseParam();
-                    }
-                    if (s10 !== peg$FAILED) {
-                      s11 = peg$currPos;
-                      s12 = peg$parse_();
-                      if (s12 !== peg$FAILED) {
-                        s13 = peg$parseWITH();
-                        if (s13 !== peg$FAILED) {
-                          s14 = peg$parse_();
-                          if (s14 !== peg$FAILED) {
-                            s15 = peg$parseMapLiteral();
-                            if (s15 !== peg$FAILED) {
-                              s11 = s15;
-                            } else {
-                              peg$currPos = s11;
-                              s11 = peg$FAILED;
-                            }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseON();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseFieldRef();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            if (s7 !== peg$FAILED) {
+              s8 = peg$parseLIMIT();
+              if (s8 !== peg$FAILED) {
+                s9 = peg$parse_();
+                if (s9 !== peg$FAILED) {
+                  s10 = peg$parseIntegerLiteral();
+                  if (s10 === peg$FAILED) {
+                    s10 = peg$parseParam();
+                  }
+                  if (s10 !== peg$FAILED) {
+                    s11 = peg$currPos;
+                    s12 = peg$parse_();
+                    if (s12 !== peg$FAILED) {
+                      s13 = peg$parseWITH();
+                      if (s13 !== peg$FAILED) {
+                        s14 = peg$parse_();
+                        if (s14 !== peg$FAILED) {
+                          s15 = peg$parseMapLiteral();
+                          if (s15 !== peg$FAILED) {
+                            s11 = s15;
                           } else {
                             peg$currPos = s11;
                             s11 = peg$FAILED;
@@ -5794,15 +5764,15 @@ function peg$parse(input, options) {
                         peg$currPos = s11;
                         s11 = peg$FAILED;
                       }
-                      if (s11 === peg$FAILED) {
-                        s11 = null;
-                      }
-                      peg$savedPos = s0;
-                      s0 = peg$f53(s2, s6, s10, s11);
                     } else {
-                      peg$currPos = s0;
-                      s0 = peg$FAILED;
+                      peg$currPos = s11;
+                      s11 = peg$FAILED;
                     }
+                    if (s11 === peg$FAILED) {
+                      s11 = null;
+                    }
+                    peg$savedPos = s0;
+                    s0 = peg$f53(s2, s6, s10, s11);
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -5835,17 +5805,53 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseFields() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseField();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseFields() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseField();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s5 = peg$c1;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseField();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -5878,71 +5884,31 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f54(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseField() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseFieldRef();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseAssign();
+      if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 44) {
-            s5 = peg$c1;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e3); }
-          }
+          s5 = peg$parseBooleanExpr();
           if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseField();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f54(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseField() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseFieldRef();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseAssign();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseBooleanExpr();
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f55(s1, s5);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+            peg$savedPos = s0;
+            s0 = peg$f55(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -5959,83 +5925,115 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseBooleanExpr();
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f56(s1);
-      }
-      s0 = s1;
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseAssignTarget() {
-    let s0;
-
-    s0 = peg$parseFieldRef();
-
-    return s0;
-  }
-
-  function peg$parseAssign() {
-    let s0, s1, s2, s3;
-
-    peg$silentFails++;
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 61) {
-      s1 = peg$c3;
+    s1 = peg$parseBooleanExpr();
+    if (s1 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s1 = peg$f56(s1);
+    }
+    s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parseAssignTarget() {
+  let s0;
+  s0 = peg$parseFieldRef();
+  return s0;
+}
+
+function peg$parseAssign() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 61) {
+    s1 = peg$c3;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e5); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r8.test(s3)) {
       peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e5); }
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e31); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = input.charAt(peg$currPos);
-      if (peg$r8.test(s3)) {
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e31); }
-      }
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e30); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e30); }
+  }
+  return s0;
+}
 
-  function peg$parseNamePatterns() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNamePattern();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseNamePatterns() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseNamePattern();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 44) {
+        s5 = peg$c1;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseNamePattern();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -6068,59 +6066,45 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 44) {
-            s5 = peg$c1;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e3); }
-          }
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseNamePattern();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f57(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f57(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseNamePattern() {
-    let s0, s1, s2, s3, s4, s5;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parsePatternSegment();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseNamePattern() {
+  let s0, s1, s2, s3, s4, s5;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parsePatternSegment();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 46) {
+      s4 = peg$c16;
+      peg$currPos++;
+    } else {
+      s4 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+    }
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parsePatternSegment();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 46) {
         s4 = peg$c16;
@@ -6141,20 +6125,61 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s4 = peg$c16;
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e33); }
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parsePatternSegment();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f58(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e32); }
+  }
+  return s0;
+}
+
+function peg$parsePatternSegment() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  peg$savedPos = peg$currPos;
+  s2 = peg$f59();
+  if (s2) {
+    s2 = undefined;
+  } else {
+    s2 = peg$FAILED;
+  }
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f60(s1);
+  }
+  s0 = s1;
+  return s0;
+}
+
+function peg$parseBooleanExpr() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseAndExpr();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseOR();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseAndExpr();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -6163,55 +6188,16 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
       }
-      peg$savedPos = s0;
-      s0 = peg$f58(s1, s2);
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e32); }
-    }
-
-    return s0;
-  }
-
-  function peg$parsePatternSegment() {
-    let s0, s1, s2;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    peg$savedPos = peg$currPos;
-    s2 = peg$f59();
-    if (s2) {
-      s2 = undefined;
-    } else {
-      s2 = peg$FAILED;
-    }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f60(s1);
-    }
-    s0 = s1;
-
-    return s0;
-  }
-
-  function peg$parseBooleanExpr() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseAndExpr();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -6238,26 +6224,32 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseOR();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseAndExpr();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f61(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseAndExpr() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseNotExpr();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseAND();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseNotExpr();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -6266,24 +6258,16 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
       }
-      peg$savedPos = s0;
-      s0 = peg$f61(s1, s2);
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-
-    return s0;
-  }
-
-  function peg$parseAndExpr() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNotExpr();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -6310,61 +6294,27 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseAND();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseNotExpr();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f62(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f62(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseNotExpr() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNOT();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseNotExpr();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f63(s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+function peg$parseNotExpr() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseNOT();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseNotExpr();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f63(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6373,76 +6323,74 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parsePredicate();
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parsePredicate();
+  }
+  return s0;
+}
 
-  function peg$parsePredicate() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
-
-    s0 = peg$currPos;
-    s1 = peg$parseValueExpr();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        peg$savedPos = peg$currPos;
-        s4 = peg$f64(s1);
-        if (s4) {
-          s4 = undefined;
-        } else {
-          s4 = peg$FAILED;
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parsePredicateSuffix();
-          if (s5 === peg$FAILED) {
-            s5 = peg$currPos;
-            peg$savedPos = peg$currPos;
-            s6 = peg$f65(s1);
-            if (s6) {
-              s6 = undefined;
+function peg$parsePredicate() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+  s0 = peg$currPos;
+  s1 = peg$parseValueExpr();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      peg$savedPos = peg$currPos;
+      s4 = peg$f64(s1);
+      if (s4) {
+        s4 = undefined;
+      } else {
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parsePredicateSuffix();
+        if (s5 === peg$FAILED) {
+          s5 = peg$currPos;
+          peg$savedPos = peg$currPos;
+          s6 = peg$f65(s1);
+          if (s6) {
+            s6 = undefined;
+          } else {
+            s6 = peg$FAILED;
+          }
+          if (s6 !== peg$FAILED) {
+            if (input.charCodeAt(peg$currPos) === 58) {
+              s7 = peg$c6;
+              peg$currPos++;
             } else {
-              s6 = peg$FAILED;
+              s7 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e9); }
             }
-            if (s6 !== peg$FAILED) {
+            if (s7 !== peg$FAILED) {
+              s8 = peg$currPos;
+              peg$silentFails++;
               if (input.charCodeAt(peg$currPos) === 58) {
-                s7 = peg$c6;
+                s9 = peg$c6;
                 peg$currPos++;
               } else {
-                s7 = peg$FAILED;
+                s9 = peg$FAILED;
                 if (peg$silentFails === 0) { peg$fail(peg$e9); }
               }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$currPos;
-                peg$silentFails++;
-                if (input.charCodeAt(peg$currPos) === 58) {
-                  s9 = peg$c6;
-                  peg$currPos++;
-                } else {
-                  s9 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e9); }
-                }
-                peg$silentFails--;
-                if (s9 === peg$FAILED) {
-                  s8 = undefined;
-                } else {
-                  peg$currPos = s8;
-                  s8 = peg$FAILED;
-                }
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parse_();
-                  if (s9 !== peg$FAILED) {
-                    s10 = peg$parseConstant();
-                    if (s10 !== peg$FAILED) {
-                      peg$savedPos = s5;
-                      s5 = peg$f66(s1, s10);
-                    } else {
-                      peg$currPos = s5;
-                      s5 = peg$FAILED;
-                    }
+              peg$silentFails--;
+              if (s9 === peg$FAILED) {
+                s8 = undefined;
+              } else {
+                peg$currPos = s8;
+                s8 = peg$FAILED;
+              }
+              if (s8 !== peg$FAILED) {
+                s9 = peg$parse_();
+                if (s9 !== peg$FAILED) {
+                  s10 = peg$parseConstant();
+                  if (s10 !== peg$FAILED) {
+                    peg$savedPos = s5;
+                    s5 = peg$f66(s1, s10);
                   } else {
                     peg$currPos = s5;
                     s5 = peg$FAILED;
@@ -6459,13 +6407,13 @@ function peg$parse(input, options) {
               peg$currPos = s5;
               s5 = peg$FAILED;
             }
-          }
-          if (s5 !== peg$FAILED) {
-            s2 = s5;
           } else {
-            peg$currPos = s2;
-            s2 = peg$FAILED;
+            peg$currPos = s5;
+            s5 = peg$FAILED;
           }
+        }
+        if (s5 !== peg$FAILED) {
+          s2 = s5;
         } else {
           peg$currPos = s2;
           s2 = peg$FAILED;
@@ -6474,65 +6422,125 @@ function peg$parse(input, options) {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      peg$savedPos = s0;
-      s0 = peg$f67(s1, s2);
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-
-    return s0;
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f67(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parsePredicateSuffix() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$parseNOT();
-    if (s2 !== peg$FAILED) {
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s2 = [s2, s3];
-        s1 = s2;
-      } else {
-        peg$currPos = s1;
-        s1 = peg$FAILED;
-      }
+function peg$parsePredicateSuffix() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$parseNOT();
+  if (s2 !== peg$FAILED) {
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s2 = [s2, s3];
+      s1 = s2;
     } else {
       peg$currPos = s1;
       s1 = peg$FAILED;
     }
-    if (s1 === peg$FAILED) {
-      s1 = null;
-    }
-    s2 = peg$currPos;
+  } else {
+    peg$currPos = s1;
+    s1 = peg$FAILED;
+  }
+  if (s1 === peg$FAILED) {
+    s1 = null;
+  }
+  s2 = peg$currPos;
+  s3 = peg$currPos;
+  s4 = peg$parseLIKE();
+  if (s4 !== peg$FAILED) {
+    peg$savedPos = s3;
+    s4 = peg$f68(s1);
+  }
+  s3 = s4;
+  if (s3 === peg$FAILED) {
     s3 = peg$currPos;
-    s4 = peg$parseLIKE();
+    s4 = peg$parseRLIKE();
     if (s4 !== peg$FAILED) {
       peg$savedPos = s3;
-      s4 = peg$f68(s1);
+      s4 = peg$f69(s1);
     }
     s3 = s4;
-    if (s3 === peg$FAILED) {
-      s3 = peg$currPos;
-      s4 = peg$parseRLIKE();
-      if (s4 !== peg$FAILED) {
-        peg$savedPos = s3;
-        s4 = peg$f69(s1);
+  }
+  if (s3 !== peg$FAILED) {
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseLikePatterns();
+      if (s5 !== peg$FAILED) {
+        peg$savedPos = s2;
+        s2 = peg$f70(s1, s3, s5);
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
       }
-      s3 = s4;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
+  } else {
+    peg$currPos = s2;
+    s2 = peg$FAILED;
+  }
+  if (s2 === peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parseIN();
     if (s3 !== peg$FAILED) {
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
-        s5 = peg$parseLikePatterns();
+        if (input.charCodeAt(peg$currPos) === 40) {
+          s5 = peg$c4;
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e6); }
+        }
         if (s5 !== peg$FAILED) {
-          peg$savedPos = s2;
-          s2 = peg$f70(s1, s3, s5);
+          s6 = peg$parse_();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parseSubqueryBody();
+            if (s7 !== peg$FAILED) {
+              s8 = peg$parse_();
+              if (s8 !== peg$FAILED) {
+                if (input.charCodeAt(peg$currPos) === 41) {
+                  s9 = peg$c5;
+                  peg$currPos++;
+                } else {
+                  s9 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e7); }
+                }
+                if (s9 !== peg$FAILED) {
+                  peg$savedPos = s2;
+                  s2 = peg$f71(s1, s7);
+                } else {
+                  peg$currPos = s2;
+                  s2 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s2;
+                s2 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s2;
+              s2 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s2;
+            s2 = peg$FAILED;
+          }
         } else {
           peg$currPos = s2;
           s2 = peg$FAILED;
@@ -6561,67 +6569,43 @@ function peg$parse(input, options) {
           if (s5 !== peg$FAILED) {
             s6 = peg$parse_();
             if (s6 !== peg$FAILED) {
-              s7 = peg$parseSubqueryBody();
+              s7 = peg$parseValueExpr();
               if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  if (input.charCodeAt(peg$currPos) === 41) {
-                    s9 = peg$c5;
+                s8 = [];
+                s9 = peg$currPos;
+                s10 = peg$parse_();
+                if (s10 !== peg$FAILED) {
+                  if (input.charCodeAt(peg$currPos) === 44) {
+                    s11 = peg$c1;
                     peg$currPos++;
                   } else {
-                    s9 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e7); }
+                    s11 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e3); }
                   }
-                  if (s9 !== peg$FAILED) {
-                    peg$savedPos = s2;
-                    s2 = peg$f71(s1, s7);
+                  if (s11 !== peg$FAILED) {
+                    s12 = peg$parse_();
+                    if (s12 !== peg$FAILED) {
+                      s13 = peg$parseValueExpr();
+                      if (s13 !== peg$FAILED) {
+                        s9 = s13;
+                      } else {
+                        peg$currPos = s9;
+                        s9 = peg$FAILED;
+                      }
+                    } else {
+                      peg$currPos = s9;
+                      s9 = peg$FAILED;
+                    }
                   } else {
-                    peg$currPos = s2;
-                    s2 = peg$FAILED;
+                    peg$currPos = s9;
+                    s9 = peg$FAILED;
                   }
                 } else {
-                  peg$currPos = s2;
-                  s2 = peg$FAILED;
+                  peg$currPos = s9;
+                  s9 = peg$FAILED;
                 }
-              } else {
-                peg$currPos = s2;
-                s2 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s2;
-              s2 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s2;
-            s2 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 === peg$FAILED) {
-        s2 = peg$currPos;
-        s3 = peg$parseIN();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 40) {
-              s5 = peg$c4;
-              peg$currPos++;
-            } else {
-              s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e6); }
-            }
-            if (s5 !== peg$FAILED) {
-              s6 = peg$parse_();
-              if (s6 !== peg$FAILED) {
-                s7 = peg$parseValueExpr();
-                if (s7 !== peg$FAILED) {
-                  s8 = [];
+                while (s9 !== peg$FAILED) {
+                  s8.push(s9);
                   s9 = peg$currPos;
                   s10 = peg$parse_();
                   if (s10 !== peg$FAILED) {
@@ -6654,57 +6638,19 @@ function peg$parse(input, options) {
                     peg$currPos = s9;
                     s9 = peg$FAILED;
                   }
-                  while (s9 !== peg$FAILED) {
-                    s8.push(s9);
-                    s9 = peg$currPos;
-                    s10 = peg$parse_();
-                    if (s10 !== peg$FAILED) {
-                      if (input.charCodeAt(peg$currPos) === 44) {
-                        s11 = peg$c1;
-                        peg$currPos++;
-                      } else {
-                        s11 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e3); }
-                      }
-                      if (s11 !== peg$FAILED) {
-                        s12 = peg$parse_();
-                        if (s12 !== peg$FAILED) {
-                          s13 = peg$parseValueExpr();
-                          if (s13 !== peg$FAILED) {
-                            s9 = s13;
-                          } else {
-                            peg$currPos = s9;
-                            s9 = peg$FAILED;
-                          }
-                        } else {
-                          peg$currPos = s9;
-                          s9 = peg$FAILED;
-                        }
-                      } else {
-                        peg$currPos = s9;
-                        s9 = peg$FAILED;
-                      }
-                    } else {
-                      peg$currPos = s9;
-                      s9 = peg$FAILED;
-                    }
+                }
+                s9 = peg$parse_();
+                if (s9 !== peg$FAILED) {
+                  if (input.charCodeAt(peg$currPos) === 41) {
+                    s10 = peg$c5;
+                    peg$currPos++;
+                  } else {
+                    s10 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e7); }
                   }
-                  s9 = peg$parse_();
-                  if (s9 !== peg$FAILED) {
-                    if (input.charCodeAt(peg$currPos) === 41) {
-                      s10 = peg$c5;
-                      peg$currPos++;
-                    } else {
-                      s10 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e7); }
-                    }
-                    if (s10 !== peg$FAILED) {
-                      peg$savedPos = s2;
-                      s2 = peg$f72(s1, s7, s8);
-                    } else {
-                      peg$currPos = s2;
-                      s2 = peg$FAILED;
-                    }
+                  if (s10 !== peg$FAILED) {
+                    peg$savedPos = s2;
+                    s2 = peg$f72(s1, s7, s8);
                   } else {
                     peg$currPos = s2;
                     s2 = peg$FAILED;
@@ -6729,47 +6675,47 @@ function peg$parse(input, options) {
           peg$currPos = s2;
           s2 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
       }
     }
-    if (s2 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s0 = peg$f73(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseIS();
-      if (s1 !== peg$FAILED) {
-        s2 = peg$parse_();
-        if (s2 !== peg$FAILED) {
-          s3 = peg$currPos;
-          s4 = peg$parseNOT();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parse_();
-            if (s5 !== peg$FAILED) {
-              s4 = [s4, s5];
-              s3 = s4;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
+  }
+  if (s2 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s0 = peg$f73(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$parseIS();
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      if (s2 !== peg$FAILED) {
+        s3 = peg$currPos;
+        s4 = peg$parseNOT();
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parse_();
+          if (s5 !== peg$FAILED) {
+            s4 = [s4, s5];
+            s3 = s4;
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
           }
-          if (s3 === peg$FAILED) {
-            s3 = null;
-          }
-          s4 = peg$parseNULL();
-          if (s4 !== peg$FAILED) {
-            peg$savedPos = s0;
-            s0 = peg$f74(s3);
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+        if (s3 === peg$FAILED) {
+          s3 = null;
+        }
+        s4 = peg$parseNULL();
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f74(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -6778,18 +6724,54 @@ function peg$parse(input, options) {
         peg$currPos = s0;
         s0 = peg$FAILED;
       }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseSubqueryBody() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseFromCommand();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseSubqueryBody() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseFromCommand();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 124) {
+        s5 = peg$c0;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e0); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseProcessingCommand();
+          if (s7 !== peg$FAILED) {
+            s3 = s7;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -6822,71 +6804,72 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 124) {
-            s5 = peg$c0;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f75(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseLikePatterns() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s1 = peg$c4;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e6); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseStringLiteral();
+      if (s3 === peg$FAILED) {
+        s3 = peg$parseParam();
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s7 = peg$c1;
             peg$currPos++;
           } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e0); }
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
           }
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseProcessingCommand();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseStringLiteral();
+              if (s9 === peg$FAILED) {
+                s9 = peg$parseParam();
+              }
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
               } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
+                peg$currPos = s5;
+                s5 = peg$FAILED;
               }
             } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
+              peg$currPos = s5;
+              s5 = peg$FAILED;
             }
           } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
+            peg$currPos = s5;
+            s5 = peg$FAILED;
           }
         } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
+          peg$currPos = s5;
+          s5 = peg$FAILED;
         }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f75(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseLikePatterns() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c4;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e6); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseStringLiteral();
-        if (s3 === peg$FAILED) {
-          s3 = peg$parseParam();
-        }
-        if (s3 !== peg$FAILED) {
-          s4 = [];
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
           s5 = peg$currPos;
           s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
@@ -6922,60 +6905,19 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s7 = peg$c1;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseStringLiteral();
-                  if (s9 === peg$FAILED) {
-                    s9 = peg$parseParam();
-                  }
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
+        }
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 41) {
+            s6 = peg$c5;
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e7); }
           }
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 41) {
-              s6 = peg$c5;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e7); }
-            }
-            if (s6 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f76(s3, s4);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+          if (s6 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f76(s3, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -6992,42 +6934,40 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseStringLiteral();
-      if (s1 === peg$FAILED) {
-        s1 = peg$parseParam();
-      }
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f77(s1);
-      }
-      s0 = s1;
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseValueExpr() {
-    let s0, s1, s2, s3, s4, s5, s6;
-
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseOperatorExpr();
+    s1 = peg$parseStringLiteral();
+    if (s1 === peg$FAILED) {
+      s1 = peg$parseParam();
+    }
     if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseComparisonOp();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseOperatorExpr();
-            if (s6 !== peg$FAILED) {
-              s2 = [ s4, s6 ];
-            } else {
-              peg$currPos = s2;
-              s2 = peg$FAILED;
-            }
+      peg$savedPos = s0;
+      s1 = peg$f77(s1);
+    }
+    s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parseValueExpr() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = peg$currPos;
+  s1 = peg$parseOperatorExpr();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parse_();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseComparisonOp();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseOperatorExpr();
+          if (s6 !== peg$FAILED) {
+            s2 = [ s4, s6 ];
           } else {
             peg$currPos = s2;
             s2 = peg$FAILED;
@@ -7040,91 +6980,119 @@ function peg$parse(input, options) {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      peg$savedPos = s0;
-      s0 = peg$f78(s1, s2);
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-
-    return s0;
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f78(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseComparisonOp() {
-    let s0, s1;
-
-    peg$silentFails++;
-    if (input.substr(peg$currPos, 2) === peg$c17) {
-      s0 = peg$c17;
+function peg$parseComparisonOp() {
+  let s0, s1;
+  peg$silentFails++;
+  if (input.startsWith(peg$c17, peg$currPos)) {
+    s0 = peg$c17;
+    peg$currPos += 2;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e35); }
+  }
+  if (s0 === peg$FAILED) {
+    if (input.startsWith(peg$c18, peg$currPos)) {
+      s0 = peg$c18;
       peg$currPos += 2;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e35); }
+      if (peg$silentFails === 0) { peg$fail(peg$e36); }
     }
     if (s0 === peg$FAILED) {
-      if (input.substr(peg$currPos, 2) === peg$c18) {
-        s0 = peg$c18;
+      if (input.startsWith(peg$c19, peg$currPos)) {
+        s0 = peg$c19;
         peg$currPos += 2;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e36); }
+        if (peg$silentFails === 0) { peg$fail(peg$e37); }
       }
       if (s0 === peg$FAILED) {
-        if (input.substr(peg$currPos, 2) === peg$c19) {
-          s0 = peg$c19;
+        if (input.startsWith(peg$c20, peg$currPos)) {
+          s0 = peg$c20;
           peg$currPos += 2;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e37); }
+          if (peg$silentFails === 0) { peg$fail(peg$e38); }
         }
         if (s0 === peg$FAILED) {
-          if (input.substr(peg$currPos, 2) === peg$c20) {
-            s0 = peg$c20;
+          if (input.startsWith(peg$c21, peg$currPos)) {
+            s0 = peg$c21;
             peg$currPos += 2;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e38); }
+            if (peg$silentFails === 0) { peg$fail(peg$e39); }
           }
           if (s0 === peg$FAILED) {
-            if (input.substr(peg$currPos, 2) === peg$c21) {
-              s0 = peg$c21;
-              peg$currPos += 2;
+            s0 = input.charAt(peg$currPos);
+            if (peg$r9.test(s0)) {
+              peg$currPos++;
             } else {
               s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e39); }
-            }
-            if (s0 === peg$FAILED) {
-              s0 = input.charAt(peg$currPos);
-              if (peg$r9.test(s0)) {
-                peg$currPos++;
-              } else {
-                s0 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e40); }
-              }
+              if (peg$silentFails === 0) { peg$fail(peg$e40); }
             }
           }
         }
       }
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e34); }
-    }
-
-    return s0;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e34); }
+  }
+  return s0;
+}
 
-  function peg$parseOperatorExpr() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parseUnaryExpr();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseOperatorExpr() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parseUnaryExpr();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseArithmeticOp();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseUnaryExpr();
+          if (s7 !== peg$FAILED) {
+            s3 = [ s5, s7 ];
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
@@ -7151,26 +7119,151 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseArithmeticOp();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseUnaryExpr();
-              if (s7 !== peg$FAILED) {
-                s3 = [ s5, s7 ];
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f79(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseArithmeticOp() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r10.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e42); }
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 47) {
+      s1 = peg$c8;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e13); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = input.charAt(peg$currPos);
+      if (peg$r1.test(s3)) {
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e14); }
+      }
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f80();
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 37) {
+        s0 = peg$c22;
+        peg$currPos++;
+      } else {
+        s0 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e43); }
+      }
+    }
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e41); }
+  }
+  return s0;
+}
+
+function peg$parseUnaryExpr() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parseSign();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseUnaryExpr();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f81(s1, s3);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseCastExpr();
+  }
+  return s0;
+}
+
+function peg$parseSign() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r11.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e45); }
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e44); }
+  }
+  return s0;
+}
+
+function peg$parseCastExpr() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  s1 = peg$parsePrimary();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (s4 !== peg$FAILED) {
+      if (input.startsWith(peg$c7, peg$currPos)) {
+        s5 = peg$c7;
+        peg$currPos += 2;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e10); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseDataType();
+          if (s7 !== peg$FAILED) {
+            peg$savedPos = s3;
+            s3 = peg$f82(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -7179,146 +7272,20 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f79(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseArithmeticOp() {
-    let s0, s1, s2, s3;
-
-    peg$silentFails++;
-    s0 = input.charAt(peg$currPos);
-    if (peg$r10.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e42); }
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 47) {
-        s1 = peg$c8;
-        peg$currPos++;
       } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e13); }
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        peg$silentFails++;
-        s3 = input.charAt(peg$currPos);
-        if (peg$r1.test(s3)) {
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e14); }
-        }
-        peg$silentFails--;
-        if (s3 === peg$FAILED) {
-          s2 = undefined;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
-        if (s2 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f80();
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-      if (s0 === peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 37) {
-          s0 = peg$c22;
-          peg$currPos++;
-        } else {
-          s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e43); }
-        }
-      }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e41); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseUnaryExpr() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parseSign();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseUnaryExpr();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f81(s1, s3);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
+        peg$currPos = s3;
+        s3 = peg$FAILED;
       }
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseCastExpr();
-    }
-
-    return s0;
-  }
-
-  function peg$parseSign() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = input.charAt(peg$currPos);
-    if (peg$r11.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e44); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseCastExpr() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    s1 = peg$parsePrimary();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       if (s4 !== peg$FAILED) {
-        if (input.substr(peg$currPos, 2) === peg$c7) {
+        if (input.startsWith(peg$c7, peg$currPos)) {
           s5 = peg$c7;
           peg$currPos += 2;
         } else {
@@ -7348,67 +7315,39 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          if (input.substr(peg$currPos, 2) === peg$c7) {
-            s5 = peg$c7;
-            peg$currPos += 2;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e10); }
-          }
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseDataType();
-              if (s7 !== peg$FAILED) {
-                peg$savedPos = s3;
-                s3 = peg$f82(s1, s7);
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f83(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f83(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseDataType() {
-    let s0, s1, s2, s3, s4;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = input.charAt(peg$currPos);
-    if (peg$r12.test(s2)) {
+function peg$parseDataType() {
+  let s0, s1, s2, s3, s4;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = input.charAt(peg$currPos);
+  if (peg$r12.test(s2)) {
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e47); }
+  }
+  if (s2 !== peg$FAILED) {
+    s3 = [];
+    s4 = input.charAt(peg$currPos);
+    if (peg$r13.test(s4)) {
       peg$currPos++;
     } else {
-      s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e47); }
+      s4 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e48); }
     }
-    if (s2 !== peg$FAILED) {
-      s3 = [];
+    while (s4 !== peg$FAILED) {
+      s3.push(s4);
       s4 = input.charAt(peg$currPos);
       if (peg$r13.test(s4)) {
         peg$currPos++;
@@ -7416,68 +7355,53 @@ function peg$parse(input, options) {
         s4 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
-      while (s4 !== peg$FAILED) {
-        s3.push(s4);
-        s4 = input.charAt(peg$currPos);
-        if (peg$r13.test(s4)) {
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
-        }
-      }
-      s2 = [s2, s3];
-      s1 = s2;
-    } else {
-      peg$currPos = s1;
-      s1 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s0 = input.substring(s0, peg$currPos);
-    } else {
-      s0 = s1;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e46); }
-    }
-
-    return s0;
+    s2 = [s2, s3];
+    s1 = s2;
+  } else {
+    peg$currPos = s1;
+    s1 = peg$FAILED;
   }
+  if (s1 !== peg$FAILED) {
+    s0 = input.substring(s0, peg$currPos);
+  } else {
+    s0 = s1;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e46); }
+  }
+  return s0;
+}
 
-  function peg$parsePrimary() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c4;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e6); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseBooleanExpr();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 41) {
-              s5 = peg$c5;
-              peg$currPos++;
-            } else {
-              s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e7); }
-            }
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f84(s3);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+function peg$parsePrimary() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s1 = peg$c4;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e6); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseBooleanExpr();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        if (s4 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 41) {
+            s5 = peg$c5;
+            peg$currPos++;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e7); }
+          }
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f84(s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -7494,74 +7418,72 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseIdentPrimary();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseIdentPrimary();
+      s0 = peg$parseStringLiteral();
       if (s0 === peg$FAILED) {
-        s0 = peg$parseStringLiteral();
+        s0 = peg$parseNumberOrTimeSpan();
         if (s0 === peg$FAILED) {
-          s0 = peg$parseNumberOrTimeSpan();
+          s0 = peg$parseListLiteral();
           if (s0 === peg$FAILED) {
-            s0 = peg$parseListLiteral();
+            s0 = peg$parseParam();
             if (s0 === peg$FAILED) {
-              s0 = peg$parseParam();
-              if (s0 === peg$FAILED) {
-                s0 = peg$parseQuotedFieldRef();
-              }
+              s0 = peg$parseQuotedFieldRef();
             }
           }
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseIdentPrimary() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    s0 = peg$currPos;
-    s1 = peg$parseUnquotedIdentifier();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = peg$currPos;
-      s2 = peg$f85(s1);
-      if (s2) {
-        s2 = undefined;
-      } else {
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parse_();
-        if (s3 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 40) {
-            s4 = peg$c4;
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e6); }
-          }
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parse_();
-            if (s5 !== peg$FAILED) {
-              s6 = peg$parseCallArgs();
-              if (s6 === peg$FAILED) {
-                s6 = null;
+function peg$parseIdentPrimary() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  s0 = peg$currPos;
+  s1 = peg$parseUnquotedIdentifier();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = peg$currPos;
+    s2 = peg$f85(s1);
+    if (s2) {
+      s2 = undefined;
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parse_();
+      if (s3 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 40) {
+          s4 = peg$c4;
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e6); }
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parse_();
+          if (s5 !== peg$FAILED) {
+            s6 = peg$parseCallArgs();
+            if (s6 === peg$FAILED) {
+              s6 = null;
+            }
+            s7 = peg$parse_();
+            if (s7 !== peg$FAILED) {
+              if (input.charCodeAt(peg$currPos) === 41) {
+                s8 = peg$c5;
+                peg$currPos++;
+              } else {
+                s8 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e7); }
               }
-              s7 = peg$parse_();
-              if (s7 !== peg$FAILED) {
-                if (input.charCodeAt(peg$currPos) === 41) {
-                  s8 = peg$c5;
-                  peg$currPos++;
-                } else {
-                  s8 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e7); }
-                }
-                if (s8 !== peg$FAILED) {
-                  peg$savedPos = s0;
-                  s0 = peg$f86(s1, s6);
-                } else {
-                  peg$currPos = s0;
-                  s0 = peg$FAILED;
-                }
+              if (s8 !== peg$FAILED) {
+                peg$savedPos = s0;
+                s0 = peg$f86(s1, s6);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -7586,11 +7508,37 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseUnquotedIdentifier();
-      if (s1 !== peg$FAILED) {
-        s2 = [];
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$parseUnquotedIdentifier();
+    if (s1 !== peg$FAILED) {
+      s2 = [];
+      s3 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s4 = peg$c16;
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e33); }
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseSegment();
+        if (s5 !== peg$FAILED) {
+          s3 = s5;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
           s4 = peg$c16;
@@ -7611,20 +7559,65 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
-        while (s3 !== peg$FAILED) {
-          s2.push(s3);
-          s3 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 46) {
-            s4 = peg$c16;
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e33); }
-          }
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseSegment();
-            if (s5 !== peg$FAILED) {
-              s3 = s5;
+      }
+      peg$savedPos = peg$currPos;
+      s3 = peg$f87(s1, s2);
+      if (s3) {
+        s3 = undefined;
+      } else {
+        s3 = peg$FAILED;
+      }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f88(s1, s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  }
+  return s0;
+}
+
+function peg$parseCallArgs() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 42) {
+    s1 = peg$c23;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e49); }
+  }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f89();
+  }
+  s0 = s1;
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$parseBooleanExpr();
+    if (s1 !== peg$FAILED) {
+      s2 = [];
+      s3 = peg$currPos;
+      s4 = peg$parse_();
+      if (s4 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 44) {
+          s5 = peg$c1;
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e3); }
+        }
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parse_();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parseBooleanExpr();
+            if (s7 !== peg$FAILED) {
+              s3 = s7;
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -7633,51 +7626,16 @@ function peg$parse(input, options) {
             peg$currPos = s3;
             s3 = peg$FAILED;
           }
-        }
-        peg$savedPos = peg$currPos;
-        s3 = peg$f87(s1, s2);
-        if (s3) {
-          s3 = undefined;
         } else {
+          peg$currPos = s3;
           s3 = peg$FAILED;
         }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f88(s1, s2);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
       } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
+        peg$currPos = s3;
+        s3 = peg$FAILED;
       }
-    }
-
-    return s0;
-  }
-
-  function peg$parseCallArgs() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 42) {
-      s1 = peg$c23;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e49); }
-    }
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f89();
-    }
-    s0 = s1;
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseBooleanExpr();
-      if (s1 !== peg$FAILED) {
-        s2 = [];
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
         s3 = peg$currPos;
         s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
@@ -7710,61 +7668,23 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
-        while (s3 !== peg$FAILED) {
-          s2.push(s3);
-          s3 = peg$currPos;
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 44) {
-              s5 = peg$c1;
-              peg$currPos++;
-            } else {
-              s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e3); }
-            }
-            if (s5 !== peg$FAILED) {
-              s6 = peg$parse_();
-              if (s6 !== peg$FAILED) {
-                s7 = peg$parseBooleanExpr();
-                if (s7 !== peg$FAILED) {
-                  s3 = s7;
-                } else {
-                  peg$currPos = s3;
-                  s3 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
+      }
+      s3 = peg$currPos;
+      s4 = peg$parse_();
+      if (s4 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 44) {
+          s5 = peg$c1;
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e3); }
         }
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 44) {
-            s5 = peg$c1;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e3); }
-          }
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parseMapLiteral();
-              if (s7 !== peg$FAILED) {
-                s3 = s7;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
-              }
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parse_();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parseMapLiteral();
+            if (s7 !== peg$FAILED) {
+              s3 = s7;
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -7777,292 +7697,278 @@ function peg$parse(input, options) {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
-        if (s3 === peg$FAILED) {
-          s3 = null;
-        }
-        peg$savedPos = s0;
-        s0 = peg$f90(s1, s2, s3);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-      if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        s1 = peg$parseMapLiteral();
-        if (s1 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s1 = peg$f91(s1);
-        }
-        s0 = s1;
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseFieldRef() {
-    let s0, s1, s2, s3, s4, s5;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parseFirstSegment();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
-      s3 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s4 = peg$c16;
-        peg$currPos++;
-      } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e33); }
-      }
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseSegment();
-        if (s5 !== peg$FAILED) {
-          s3 = s5;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
       } else {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s4 = peg$c16;
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e33); }
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseSegment();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
+      if (s3 === peg$FAILED) {
+        s3 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f92(s1, s2);
+      s0 = peg$f90(s1, s2, s3);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
     if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseQuotedFieldRef() {
-    let s0, s1, s2, s3, s4, s5;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parseQuotedIdentifier();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
-      s3 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s4 = peg$c16;
-        peg$currPos++;
-      } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e33); }
-      }
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseSegment();
-        if (s5 !== peg$FAILED) {
-          s3 = s5;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s3;
-        s3 = peg$FAILED;
-      }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s4 = peg$c16;
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e33); }
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseSegment();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f93(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseFirstSegment() {
-    let s0, s1, s2;
-
-    s0 = peg$currPos;
-    s1 = peg$parseUnquotedIdentifier();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = peg$currPos;
-      s2 = peg$f94(s1);
-      if (s2) {
-        s2 = peg$FAILED;
-      } else {
-        s2 = undefined;
-      }
-      if (s2 !== peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$parseMapLiteral();
+      if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f95(s1);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
+        s1 = peg$f91(s1);
       }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseQuotedIdentifier();
-    }
-
-    return s0;
-  }
-
-  function peg$parseSegment() {
-    let s0;
-
-    s0 = peg$parseUnquotedIdentifier();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseQuotedIdentifier();
-    }
-
-    return s0;
-  }
-
-  function peg$parseUnquotedIdentifier() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    peg$savedPos = peg$currPos;
-    s1 = peg$f96();
-    if (s1) {
-      s1 = undefined;
-    } else {
-      s1 = peg$FAILED;
-    }
-    if (s1 !== peg$FAILED) {
-      s0 = input.substring(s0, peg$currPos);
-    } else {
       s0 = s1;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
-    }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseTimeUnit() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$parseUnquotedIdentifier();
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e51); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseQuotedIdentifier() {
-    let s0, s1, s2, s3, s4;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 96) {
-      s1 = peg$c24;
+function peg$parseFieldRef() {
+  let s0, s1, s2, s3, s4, s5;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parseFirstSegment();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 46) {
+      s4 = peg$c16;
       peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e53); }
+      s4 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$savedPos = peg$currPos;
-      s3 = peg$f97();
-      if (s3) {
-        s3 = undefined;
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseSegment();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
       } else {
+        peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      if (s3 !== peg$FAILED) {
-        s2 = input.substring(s2, peg$currPos);
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      s3 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s4 = peg$c16;
+        peg$currPos++;
       } else {
-        s2 = s3;
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e33); }
       }
-      if (s2 !== peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 96) {
-          s3 = peg$c24;
-          peg$currPos++;
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseSegment();
+        if (s5 !== peg$FAILED) {
+          s3 = s5;
         } else {
+          peg$currPos = s3;
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = peg$currPos;
-          s4 = peg$f98(s2);
-          if (s4) {
-            s4 = undefined;
-          } else {
-            s4 = peg$FAILED;
-          }
-          if (s4 !== peg$FAILED) {
-            peg$savedPos = s0;
-            s0 = peg$f99(s2);
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f92(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e50); }
+  }
+  return s0;
+}
+
+function peg$parseQuotedFieldRef() {
+  let s0, s1, s2, s3, s4, s5;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parseQuotedIdentifier();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 46) {
+      s4 = peg$c16;
+      peg$currPos++;
+    } else {
+      s4 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+    }
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseSegment();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      s3 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s4 = peg$c16;
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e33); }
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseSegment();
+        if (s5 !== peg$FAILED) {
+          s3 = s5;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f93(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e50); }
+  }
+  return s0;
+}
+
+function peg$parseFirstSegment() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  s1 = peg$parseUnquotedIdentifier();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = peg$currPos;
+    s2 = peg$f94(s1);
+    if (s2) {
+      s2 = peg$FAILED;
+    } else {
+      s2 = undefined;
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f95(s1);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseQuotedIdentifier();
+  }
+  return s0;
+}
+
+function peg$parseSegment() {
+  let s0;
+  s0 = peg$parseUnquotedIdentifier();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseQuotedIdentifier();
+  }
+  return s0;
+}
+
+function peg$parseUnquotedIdentifier() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  peg$savedPos = peg$currPos;
+  s1 = peg$f96();
+  if (s1) {
+    s1 = undefined;
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s0 = input.substring(s0, peg$currPos);
+  } else {
+    s0 = s1;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e50); }
+  }
+  return s0;
+}
+
+function peg$parseTimeUnit() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$parseUnquotedIdentifier();
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e51); }
+  }
+  return s0;
+}
+
+function peg$parseQuotedIdentifier() {
+  let s0, s1, s2, s3, s4;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 96) {
+    s1 = peg$c24;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e53); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$savedPos = peg$currPos;
+    s3 = peg$f97();
+    if (s3) {
+      s3 = undefined;
+    } else {
+      s3 = peg$FAILED;
+    }
+    if (s3 !== peg$FAILED) {
+      s2 = input.substring(s2, peg$currPos);
+    } else {
+      s2 = s3;
+    }
+    if (s2 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 96) {
+        s3 = peg$c24;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
+      }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = peg$currPos;
+        s4 = peg$f98(s2);
+        if (s4) {
+          s4 = undefined;
+        } else {
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f99(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -8075,83 +7981,113 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e52); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseIdentifier() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$parseUnquotedIdentifier();
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e54); }
-    }
-
-    return s0;
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e52); }
   }
+  return s0;
+}
 
-  function peg$parseIdentChar() {
-    let s0;
-
-    s0 = input.charAt(peg$currPos);
-    if (peg$r13.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
-    }
-
-    return s0;
+function peg$parseIdentifier() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$parseUnquotedIdentifier();
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e54); }
   }
+  return s0;
+}
 
-  function peg$parseConstant() {
-    let s0;
+function peg$parseIdentChar() {
+  let s0;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r13.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e48); }
+  }
+  return s0;
+}
 
-    s0 = peg$parseStringLiteral();
+function peg$parseConstant() {
+  let s0;
+  s0 = peg$parseStringLiteral();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseSignedNumberOrTimeSpan();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseSignedNumberOrTimeSpan();
+      s0 = peg$parseBooleanLiteral();
       if (s0 === peg$FAILED) {
-        s0 = peg$parseBooleanLiteral();
+        s0 = peg$parseNullLiteral();
         if (s0 === peg$FAILED) {
-          s0 = peg$parseNullLiteral();
+          s0 = peg$parseParam();
           if (s0 === peg$FAILED) {
-            s0 = peg$parseParam();
-            if (s0 === peg$FAILED) {
-              s0 = peg$parseListLiteral();
-            }
+            s0 = peg$parseListLiteral();
           }
         }
       }
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseListLiteral() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 91) {
-      s1 = peg$c9;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e18); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseConstant();
-        if (s3 !== peg$FAILED) {
-          s4 = [];
+function peg$parseListLiteral() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 91) {
+    s1 = peg$c9;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e18); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseConstant();
+      if (s3 !== peg$FAILED) {
+        s4 = [];
+        s5 = peg$currPos;
+        s6 = peg$parse_();
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s7 = peg$c1;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseConstant();
+              if (s9 !== peg$FAILED) {
+                s5 = s9;
+              } else {
+                peg$currPos = s5;
+                s5 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        while (s5 !== peg$FAILED) {
+          s4.push(s5);
           s5 = peg$currPos;
           s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
@@ -8184,57 +8120,19 @@ function peg$parse(input, options) {
             peg$currPos = s5;
             s5 = peg$FAILED;
           }
-          while (s5 !== peg$FAILED) {
-            s4.push(s5);
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (s6 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s7 = peg$c1;
-                peg$currPos++;
-              } else {
-                s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                if (s8 !== peg$FAILED) {
-                  s9 = peg$parseConstant();
-                  if (s9 !== peg$FAILED) {
-                    s5 = s9;
-                  } else {
-                    peg$currPos = s5;
-                    s5 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s5;
-                  s5 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
+        }
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 93) {
+            s6 = peg$c10;
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e19); }
           }
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 93) {
-              s6 = peg$c10;
-              peg$currPos++;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e19); }
-            }
-            if (s6 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f100(s3, s4);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+          if (s6 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f100(s3, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -8251,29 +8149,65 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseMapLiteral() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 123) {
-      s1 = peg$c11;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e20); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$currPos;
-        s4 = peg$parseMapEntry();
-        if (s4 !== peg$FAILED) {
-          s5 = [];
+function peg$parseMapLiteral() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 123) {
+    s1 = peg$c11;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e20); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$currPos;
+      s4 = peg$parseMapEntry();
+      if (s4 !== peg$FAILED) {
+        s5 = [];
+        s6 = peg$currPos;
+        s7 = peg$parse_();
+        if (s7 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s8 = peg$c1;
+            peg$currPos++;
+          } else {
+            s8 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          }
+          if (s8 !== peg$FAILED) {
+            s9 = peg$parse_();
+            if (s9 !== peg$FAILED) {
+              s10 = peg$parseMapEntry();
+              if (s10 !== peg$FAILED) {
+                s6 = s10;
+              } else {
+                peg$currPos = s6;
+                s6 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s6;
+              s6 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+        while (s6 !== peg$FAILED) {
+          s5.push(s6);
           s6 = peg$currPos;
           s7 = peg$parse_();
           if (s7 !== peg$FAILED) {
@@ -8306,62 +8240,76 @@ function peg$parse(input, options) {
             peg$currPos = s6;
             s6 = peg$FAILED;
           }
-          while (s6 !== peg$FAILED) {
-            s5.push(s6);
-            s6 = peg$currPos;
-            s7 = peg$parse_();
-            if (s7 !== peg$FAILED) {
-              if (input.charCodeAt(peg$currPos) === 44) {
-                s8 = peg$c1;
-                peg$currPos++;
-              } else {
-                s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e3); }
-              }
-              if (s8 !== peg$FAILED) {
-                s9 = peg$parse_();
-                if (s9 !== peg$FAILED) {
-                  s10 = peg$parseMapEntry();
-                  if (s10 !== peg$FAILED) {
-                    s6 = s10;
-                  } else {
-                    peg$currPos = s6;
-                    s6 = peg$FAILED;
-                  }
-                } else {
-                  peg$currPos = s6;
-                  s6 = peg$FAILED;
-                }
-              } else {
-                peg$currPos = s6;
-                s6 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s6;
-              s6 = peg$FAILED;
-            }
-          }
-          peg$savedPos = s3;
-          s3 = peg$f101(s4, s5);
+        }
+        peg$savedPos = s3;
+        s3 = peg$f101(s4, s5);
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 === peg$FAILED) {
+        s3 = null;
+      }
+      s4 = peg$parse_();
+      if (s4 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 125) {
+          s5 = peg$c12;
+          peg$currPos++;
         } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e21); }
         }
-        if (s3 === peg$FAILED) {
-          s3 = null;
+        if (s5 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f102(s3);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e55); }
+  }
+  return s0;
+}
+
+function peg$parseMapEntry() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseStringLiteral();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 58) {
+        s3 = peg$c6;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e9); }
+      }
+      if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 125) {
-            s5 = peg$c12;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e21); }
+          s5 = peg$parseMapLiteral();
+          if (s5 === peg$FAILED) {
+            s5 = peg$parseConstant();
           }
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f102(s3);
+            s0 = peg$f103(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -8378,52 +8326,79 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e55); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseMapEntry() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseStringLiteral();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 58) {
-          s3 = peg$c6;
+function peg$parseStringLiteral() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c25, peg$currPos)) {
+    s1 = peg$c25;
+    peg$currPos += 3;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e57); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$savedPos = peg$currPos;
+    s3 = peg$f104();
+    if (s3) {
+      s3 = undefined;
+    } else {
+      s3 = peg$FAILED;
+    }
+    if (s3 !== peg$FAILED) {
+      s2 = input.substring(s2, peg$currPos);
+    } else {
+      s2 = s3;
+    }
+    if (s2 !== peg$FAILED) {
+      if (input.startsWith(peg$c25, peg$currPos)) {
+        s3 = peg$c25;
+        peg$currPos += 3;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$currPos;
+        s5 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 34) {
+          s6 = peg$c13;
           peg$currPos++;
         } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e9); }
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e22); }
         }
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (s4 !== peg$FAILED) {
-            s5 = peg$parseMapLiteral();
-            if (s5 === peg$FAILED) {
-              s5 = peg$parseConstant();
-            }
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f103(s1, s5);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+        if (s6 !== peg$FAILED) {
+          if (input.charCodeAt(peg$currPos) === 34) {
+            s7 = peg$c13;
+            peg$currPos++;
           } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e22); }
           }
+          if (s7 === peg$FAILED) {
+            s7 = null;
+          }
+          s6 = [s6, s7];
+          s5 = s6;
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s5;
+          s5 = peg$FAILED;
         }
+        if (s5 === peg$FAILED) {
+          s5 = null;
+        }
+        s4 = input.substring(s4, peg$currPos);
+        peg$savedPos = s0;
+        s0 = peg$f105(s2, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -8432,26 +8407,23 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseStringLiteral() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    peg$silentFails++;
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c25) {
-      s1 = peg$c25;
-      peg$currPos += 3;
+    if (input.charCodeAt(peg$currPos) === 34) {
+      s1 = peg$c13;
+      peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
       peg$savedPos = peg$currPos;
-      s3 = peg$f104();
+      s3 = peg$f106();
       if (s3) {
         s3 = undefined;
       } else {
@@ -8463,369 +8435,16 @@ function peg$parse(input, options) {
         s2 = s3;
       }
       if (s2 !== peg$FAILED) {
-        if (input.substr(peg$currPos, 3) === peg$c25) {
-          s3 = peg$c25;
-          peg$currPos += 3;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e57); }
-        }
-        if (s3 !== peg$FAILED) {
-          s4 = peg$currPos;
-          s5 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 34) {
-            s6 = peg$c13;
-            peg$currPos++;
-          } else {
-            s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e22); }
-          }
-          if (s6 !== peg$FAILED) {
-            if (input.charCodeAt(peg$currPos) === 34) {
-              s7 = peg$c13;
-              peg$currPos++;
-            } else {
-              s7 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e22); }
-            }
-            if (s7 === peg$FAILED) {
-              s7 = null;
-            }
-            s6 = [s6, s7];
-            s5 = s6;
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
-          if (s5 === peg$FAILED) {
-            s5 = null;
-          }
-          s4 = input.substring(s4, peg$currPos);
-          peg$savedPos = s0;
-          s0 = peg$f105(s2, s4);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 34) {
-        s1 = peg$c13;
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e22); }
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        peg$savedPos = peg$currPos;
-        s3 = peg$f106();
-        if (s3) {
-          s3 = undefined;
-        } else {
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          s2 = input.substring(s2, peg$currPos);
-        } else {
-          s2 = s3;
-        }
-        if (s2 !== peg$FAILED) {
-          if (input.charCodeAt(peg$currPos) === 34) {
-            s3 = peg$c13;
-            peg$currPos++;
-          } else {
-            s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e22); }
-          }
-          if (s3 !== peg$FAILED) {
-            peg$savedPos = s0;
-            s0 = peg$f107(s2);
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e56); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseNumberOrTimeSpan() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 46) {
-      s3 = peg$c16;
-      peg$currPos++;
-    } else {
-      s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e33); }
-    }
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parseDigits();
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseExponent();
-        if (s5 === peg$FAILED) {
-          s5 = null;
-        }
-        s3 = [s3, s4, s5];
-        s2 = s3;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f108(s1);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$currPos;
-      s2 = peg$parseDigits();
-      if (s2 !== peg$FAILED) {
-        s1 = input.substring(s1, peg$currPos);
-      } else {
-        s1 = s2;
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        s3 = peg$currPos;
-        s4 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s5 = peg$c16;
+        if (input.charCodeAt(peg$currPos) === 34) {
+          s3 = peg$c13;
           peg$currPos++;
         } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e33); }
-        }
-        if (s5 !== peg$FAILED) {
-          s6 = [];
-          s7 = input.charAt(peg$currPos);
-          if (peg$r14.test(s7)) {
-            peg$currPos++;
-          } else {
-            s7 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e59); }
-          }
-          while (s7 !== peg$FAILED) {
-            s6.push(s7);
-            s7 = input.charAt(peg$currPos);
-            if (peg$r14.test(s7)) {
-              peg$currPos++;
-            } else {
-              s7 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e59); }
-            }
-          }
-          s7 = peg$parseExponent();
-          if (s7 === peg$FAILED) {
-            s7 = null;
-          }
-          s5 = [s5, s6, s7];
-          s4 = s5;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
-        if (s4 === peg$FAILED) {
-          s4 = peg$parseExponent();
-        }
-        if (s4 !== peg$FAILED) {
-          s3 = input.substring(s3, peg$currPos);
-        } else {
-          s3 = s4;
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e22); }
         }
         if (s3 !== peg$FAILED) {
-          s4 = peg$currPos;
-          peg$silentFails++;
-          s5 = peg$parseIdentChar();
-          peg$silentFails--;
-          if (s5 === peg$FAILED) {
-            s4 = undefined;
-          } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
-          }
-          if (s4 !== peg$FAILED) {
-            peg$savedPos = s2;
-            s2 = peg$f109(s1, s3);
-          } else {
-            peg$currPos = s2;
-            s2 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
-        if (s2 === peg$FAILED) {
-          s2 = peg$currPos;
-          s3 = peg$parse_();
-          if (s3 !== peg$FAILED) {
-            s4 = peg$parseTimeUnit();
-            if (s4 !== peg$FAILED) {
-              peg$savedPos = peg$currPos;
-              s5 = peg$f110(s1, s4);
-              if (s5) {
-                s5 = undefined;
-              } else {
-                s5 = peg$FAILED;
-              }
-              if (s5 !== peg$FAILED) {
-                peg$savedPos = s2;
-                s2 = peg$f111(s1, s4);
-              } else {
-                peg$currPos = s2;
-                s2 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s2;
-              s2 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s2;
-            s2 = peg$FAILED;
-          }
-          if (s2 === peg$FAILED) {
-            s2 = peg$currPos;
-            s3 = peg$currPos;
-            peg$silentFails++;
-            s4 = peg$parseIdentChar();
-            peg$silentFails--;
-            if (s4 === peg$FAILED) {
-              s3 = undefined;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-            if (s3 !== peg$FAILED) {
-              peg$savedPos = s2;
-              s3 = peg$f112(s1);
-            }
-            s2 = s3;
-          }
-        }
-        if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f113(s1, s2);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e58); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseSignedNumberOrTimeSpan() {
-    let s0, s1, s2, s3, s4;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$currPos;
-    s3 = input.charAt(peg$currPos);
-    if (peg$r11.test(s3)) {
-      peg$currPos++;
-    } else {
-      s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
-    }
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parseDigits();
-      if (s4 !== peg$FAILED) {
-        s3 = [s3, s4];
-        s2 = s3;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parseTimeUnit();
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = peg$currPos;
-          s4 = peg$f114(s1, s3);
-          if (s4) {
-            s4 = undefined;
-          } else {
-            s4 = peg$FAILED;
-          }
-          if (s4 !== peg$FAILED) {
-            peg$savedPos = s0;
-            s0 = peg$f115(s1, s3);
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
+          s0 = peg$f107(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -8838,107 +8457,73 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseSignedNumber();
-      if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        s1 = peg$parseNumberOrTimeSpan();
-        if (s1 !== peg$FAILED) {
-          s2 = peg$parseSignedNumber();
-          if (s2 !== peg$FAILED) {
-            s1 = [s1, s2];
-            s0 = s1;
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-        if (s0 === peg$FAILED) {
-          s0 = peg$parseNumberOrTimeSpan();
-        }
-      }
-    }
-
-    return s0;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e56); }
+  }
+  return s0;
+}
 
-  function peg$parseSignedNumber() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$currPos;
-    s3 = input.charAt(peg$currPos);
-    if (peg$r11.test(s3)) {
-      peg$currPos++;
-    } else {
-      s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
-    }
-    if (s3 === peg$FAILED) {
-      s3 = null;
-    }
-    s4 = peg$parseDecimal();
-    if (s4 === peg$FAILED) {
-      s4 = peg$currPos;
-      s5 = peg$parseDigits();
-      if (s5 !== peg$FAILED) {
-        s6 = peg$currPos;
-        peg$silentFails++;
-        s7 = peg$parseIdentChar();
-        peg$silentFails--;
-        if (s7 === peg$FAILED) {
-          s6 = undefined;
-        } else {
-          peg$currPos = s6;
-          s6 = peg$FAILED;
-        }
-        if (s6 !== peg$FAILED) {
-          s5 = [s5, s6];
-          s4 = s5;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s4;
-        s4 = peg$FAILED;
-      }
-    }
+function peg$parseNumberOrTimeSpan() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 46) {
+    s3 = peg$c16;
+    peg$currPos++;
+  } else {
+    s3 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e33); }
+  }
+  if (s3 !== peg$FAILED) {
+    s4 = peg$parseDigits();
     if (s4 !== peg$FAILED) {
-      s3 = [s3, s4];
+      s5 = peg$parseExponent();
+      if (s5 === peg$FAILED) {
+        s5 = null;
+      }
+      s3 = [s3, s4, s5];
       s2 = s3;
     } else {
       peg$currPos = s2;
       s2 = peg$FAILED;
     }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f116(s1);
-    }
-    s0 = s1;
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e58); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s2;
+    s2 = peg$FAILED;
   }
-
-  function peg$parseIntegerLiteral() {
-    let s0, s1, s2, s3;
-
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f108(s1);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
     s1 = peg$currPos;
     s2 = peg$parseDigits();
@@ -8949,18 +8534,124 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
+      s3 = peg$currPos;
+      s4 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s5 = peg$c16;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e33); }
+      }
+      if (s5 !== peg$FAILED) {
+        s6 = [];
+        s7 = input.charAt(peg$currPos);
+        if (peg$r14.test(s7)) {
+          peg$currPos++;
+        } else {
+          s7 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e59); }
+        }
+        while (s7 !== peg$FAILED) {
+          s6.push(s7);
+          s7 = input.charAt(peg$currPos);
+          if (peg$r14.test(s7)) {
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e59); }
+          }
+        }
+        s7 = peg$parseExponent();
+        if (s7 === peg$FAILED) {
+          s7 = null;
+        }
+        s5 = [s5, s6, s7];
+        s4 = s5;
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
+      }
+      if (s4 === peg$FAILED) {
+        s4 = peg$parseExponent();
+      }
+      if (s4 !== peg$FAILED) {
+        s3 = input.substring(s3, peg$currPos);
+      } else {
+        s3 = s4;
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$currPos;
+        peg$silentFails++;
+        s5 = peg$parseIdentChar();
+        peg$silentFails--;
+        if (s5 === peg$FAILED) {
+          s4 = undefined;
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s2;
+          s2 = peg$f109(s1, s3);
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
       }
+      if (s2 === peg$FAILED) {
+        s2 = peg$currPos;
+        s3 = peg$parse_();
+        if (s3 !== peg$FAILED) {
+          s4 = peg$parseTimeUnit();
+          if (s4 !== peg$FAILED) {
+            peg$savedPos = peg$currPos;
+            s5 = peg$f110(s1, s4);
+            if (s5) {
+              s5 = undefined;
+            } else {
+              s5 = peg$FAILED;
+            }
+            if (s5 !== peg$FAILED) {
+              peg$savedPos = s2;
+              s2 = peg$f111(s1, s4);
+            } else {
+              peg$currPos = s2;
+              s2 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s2;
+            s2 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+        if (s2 === peg$FAILED) {
+          s2 = peg$currPos;
+          s3 = peg$currPos;
+          peg$silentFails++;
+          s4 = peg$parseIdentChar();
+          peg$silentFails--;
+          if (s4 === peg$FAILED) {
+            s3 = undefined;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+          if (s3 !== peg$FAILED) {
+            peg$savedPos = s2;
+            s3 = peg$f112(s1);
+          }
+          s2 = s3;
+        }
+      }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f117(s1);
+        s0 = peg$f113(s1, s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -8969,31 +8660,235 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e60); }
-    }
-
-    return s0;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e58); }
+  }
+  return s0;
+}
 
-  function peg$parseDecimal() {
-    let s0, s1, s2, s3, s4, s5, s6;
+function peg$parseSignedNumberOrTimeSpan() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$currPos;
+  s3 = input.charAt(peg$currPos);
+  if (peg$r11.test(s3)) {
+    peg$currPos++;
+  } else {
+    s3 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e45); }
+  }
+  if (s3 !== peg$FAILED) {
+    s4 = peg$parseDigits();
+    if (s4 !== peg$FAILED) {
+      s3 = [s3, s4];
+      s2 = s3;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s2;
+    s2 = peg$FAILED;
+  }
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseTimeUnit();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = peg$currPos;
+        s4 = peg$f114(s1, s3);
+        if (s4) {
+          s4 = undefined;
+        } else {
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f115(s1, s3);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseSignedNumber();
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$parseNumberOrTimeSpan();
+      if (s1 !== peg$FAILED) {
+        s2 = peg$parseSignedNumber();
+        if (s2 !== peg$FAILED) {
+          s1 = [s1, s2];
+          s0 = s1;
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$parseNumberOrTimeSpan();
+      }
+    }
+  }
+  return s0;
+}
 
+function peg$parseSignedNumber() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$currPos;
+  s3 = input.charAt(peg$currPos);
+  if (peg$r11.test(s3)) {
+    peg$currPos++;
+  } else {
+    s3 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e45); }
+  }
+  if (s3 === peg$FAILED) {
+    s3 = null;
+  }
+  s4 = peg$parseDecimal();
+  if (s4 === peg$FAILED) {
+    s4 = peg$currPos;
+    s5 = peg$parseDigits();
+    if (s5 !== peg$FAILED) {
+      s6 = peg$currPos;
+      peg$silentFails++;
+      s7 = peg$parseIdentChar();
+      peg$silentFails--;
+      if (s7 === peg$FAILED) {
+        s6 = undefined;
+      } else {
+        peg$currPos = s6;
+        s6 = peg$FAILED;
+      }
+      if (s6 !== peg$FAILED) {
+        s5 = [s5, s6];
+        s4 = s5;
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s4;
+      s4 = peg$FAILED;
+    }
+  }
+  if (s4 !== peg$FAILED) {
+    s3 = [s3, s4];
+    s2 = s3;
+  } else {
+    peg$currPos = s2;
+    s2 = peg$FAILED;
+  }
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f116(s1);
+  }
+  s0 = s1;
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e58); }
+  }
+  return s0;
+}
+
+function peg$parseIntegerLiteral() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$parseDigits();
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parseDigits();
-    if (s1 !== peg$FAILED) {
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s2 = peg$c16;
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f117(s1);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e60); }
+  }
+  return s0;
+}
+
+function peg$parseDecimal() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parseDigits();
+  if (s1 !== peg$FAILED) {
+    if (input.charCodeAt(peg$currPos) === 46) {
+      s2 = peg$c16;
+      peg$currPos++;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+    }
+    if (s2 !== peg$FAILED) {
+      s3 = [];
+      s4 = input.charAt(peg$currPos);
+      if (peg$r14.test(s4)) {
         peg$currPos++;
       } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e33); }
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e59); }
       }
-      if (s2 !== peg$FAILED) {
-        s3 = [];
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
         s4 = input.charAt(peg$currPos);
         if (peg$r14.test(s4)) {
           peg$currPos++;
@@ -9001,32 +8896,64 @@ function peg$parse(input, options) {
           s4 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e59); }
         }
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = input.charAt(peg$currPos);
-          if (peg$r14.test(s4)) {
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e59); }
-          }
+      }
+      s4 = peg$parseExponent();
+      if (s4 === peg$FAILED) {
+        s4 = null;
+      }
+      s5 = peg$currPos;
+      peg$silentFails++;
+      s6 = peg$parseIdentChar();
+      peg$silentFails--;
+      if (s6 === peg$FAILED) {
+        s5 = undefined;
+      } else {
+        peg$currPos = s5;
+        s5 = peg$FAILED;
+      }
+      if (s5 !== peg$FAILED) {
+        s1 = [s1, s2, s3, s4, s5];
+        s0 = s1;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 46) {
+      s1 = peg$c16;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parseDigits();
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parseExponent();
+        if (s3 === peg$FAILED) {
+          s3 = null;
         }
-        s4 = peg$parseExponent();
-        if (s4 === peg$FAILED) {
-          s4 = null;
-        }
-        s5 = peg$currPos;
+        s4 = peg$currPos;
         peg$silentFails++;
-        s6 = peg$parseIdentChar();
+        s5 = peg$parseIdentChar();
         peg$silentFails--;
-        if (s6 === peg$FAILED) {
-          s5 = undefined;
+        if (s5 === peg$FAILED) {
+          s4 = undefined;
         } else {
-          peg$currPos = s5;
-          s5 = peg$FAILED;
+          peg$currPos = s4;
+          s4 = peg$FAILED;
         }
-        if (s5 !== peg$FAILED) {
-          s1 = [s1, s2, s3, s4, s5];
+        if (s4 !== peg$FAILED) {
+          s1 = [s1, s2, s3, s4];
           s0 = s1;
         } else {
           peg$currPos = s0;
@@ -9042,32 +8969,22 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s1 = peg$c16;
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e33); }
-      }
+      s1 = peg$parseDigits();
       if (s1 !== peg$FAILED) {
-        s2 = peg$parseDigits();
+        s2 = peg$parseExponent();
         if (s2 !== peg$FAILED) {
-          s3 = peg$parseExponent();
-          if (s3 === peg$FAILED) {
-            s3 = null;
-          }
-          s4 = peg$currPos;
+          s3 = peg$currPos;
           peg$silentFails++;
-          s5 = peg$parseIdentChar();
+          s4 = peg$parseIdentChar();
           peg$silentFails--;
-          if (s5 === peg$FAILED) {
-            s4 = undefined;
+          if (s4 === peg$FAILED) {
+            s3 = undefined;
           } else {
-            peg$currPos = s4;
-            s4 = peg$FAILED;
+            peg$currPos = s3;
+            s3 = peg$FAILED;
           }
-          if (s4 !== peg$FAILED) {
-            s1 = [s1, s2, s3, s4];
+          if (s3 !== peg$FAILED) {
+            s1 = [s1, s2, s3];
             s0 = s1;
           } else {
             peg$currPos = s0;
@@ -9081,175 +8998,183 @@ function peg$parse(input, options) {
         peg$currPos = s0;
         s0 = peg$FAILED;
       }
-      if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        s1 = peg$parseDigits();
-        if (s1 !== peg$FAILED) {
-          s2 = peg$parseExponent();
-          if (s2 !== peg$FAILED) {
-            s3 = peg$currPos;
-            peg$silentFails++;
-            s4 = peg$parseIdentChar();
-            peg$silentFails--;
-            if (s4 === peg$FAILED) {
-              s3 = undefined;
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-            if (s3 !== peg$FAILED) {
-              s1 = [s1, s2, s3];
-              s0 = s1;
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      }
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e58); }
-    }
-
-    return s0;
   }
-
-  function peg$parseDigits() {
-    let s0, s1;
-
-    s0 = [];
-    s1 = input.charAt(peg$currPos);
-    if (peg$r14.test(s1)) {
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e59); }
-    }
-    if (s1 !== peg$FAILED) {
-      while (s1 !== peg$FAILED) {
-        s0.push(s1);
-        s1 = input.charAt(peg$currPos);
-        if (peg$r14.test(s1)) {
-          peg$currPos++;
-        } else {
-          s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e59); }
-        }
-      }
-    } else {
-      s0 = peg$FAILED;
-    }
-
-    return s0;
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e58); }
   }
+  return s0;
+}
 
-  function peg$parseExponent() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = input.charAt(peg$currPos);
-    if (peg$r15.test(s1)) {
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e61); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = input.charAt(peg$currPos);
-      if (peg$r11.test(s2)) {
+function peg$parseDigits() {
+  let s0, s1;
+  s0 = [];
+  s1 = input.charAt(peg$currPos);
+  if (peg$r14.test(s1)) {
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e59); }
+  }
+  if (s1 !== peg$FAILED) {
+    while (s1 !== peg$FAILED) {
+      s0.push(s1);
+      s1 = input.charAt(peg$currPos);
+      if (peg$r14.test(s1)) {
         peg$currPos++;
       } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e59); }
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      s3 = peg$parseDigits();
-      if (s3 !== peg$FAILED) {
-        s1 = [s1, s2, s3];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    }
+  } else {
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseExponent() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = input.charAt(peg$currPos);
+  if (peg$r15.test(s1)) {
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e61); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = input.charAt(peg$currPos);
+    if (peg$r11.test(s2)) {
+      peg$currPos++;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    s3 = peg$parseDigits();
+    if (s3 !== peg$FAILED) {
+      s1 = [s1, s2, s3];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseBooleanLiteral() {
-    let s0, s1;
-
-    peg$silentFails++;
+function peg$parseBooleanLiteral() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parseTRUE();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f118();
+  }
+  s0 = s1;
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseTRUE();
+    s1 = peg$parseFALSE();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f118();
+      s1 = peg$f119();
     }
     s0 = s1;
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseFALSE();
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f119();
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e62); }
+  }
+  return s0;
+}
+
+function peg$parseNullLiteral() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parseNULL();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f120();
+  }
+  s0 = s1;
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e63); }
+  }
+  return s0;
+}
+
+function peg$parseParam() {
+  let s0, s1, s2, s3, s4;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c26, peg$currPos)) {
+    s1 = peg$c26;
+    peg$currPos += 2;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e65); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = [];
+    s4 = input.charAt(peg$currPos);
+    if (peg$r13.test(s4)) {
+      peg$currPos++;
+    } else {
+      s4 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+    }
+    if (s4 !== peg$FAILED) {
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
+        s4 = input.charAt(peg$currPos);
+        if (peg$r13.test(s4)) {
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        }
       }
-      s0 = s1;
+    } else {
+      s3 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e62); }
+    if (s3 !== peg$FAILED) {
+      s2 = input.substring(s2, peg$currPos);
+    } else {
+      s2 = s3;
     }
-
-    return s0;
-  }
-
-  function peg$parseNullLiteral() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parseNULL();
-    if (s1 !== peg$FAILED) {
+    if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f120();
+      s0 = peg$f121(s2);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
     }
-    s0 = s1;
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e63); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseParam() {
-    let s0, s1, s2, s3, s4;
-
-    peg$silentFails++;
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c26) {
-      s1 = peg$c26;
-      peg$currPos += 2;
+    if (input.charCodeAt(peg$currPos) === 63) {
+      s1 = peg$c27;
+      peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e65); }
+      if (peg$silentFails === 0) { peg$fail(peg$e66); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -9261,48 +9186,8 @@ function peg$parse(input, options) {
         s4 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
-      if (s4 !== peg$FAILED) {
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = input.charAt(peg$currPos);
-          if (peg$r13.test(s4)) {
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e48); }
-          }
-        }
-      } else {
-        s3 = peg$FAILED;
-      }
-      if (s3 !== peg$FAILED) {
-        s2 = input.substring(s2, peg$currPos);
-      } else {
-        s2 = s3;
-      }
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f121(s2);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 63) {
-        s1 = peg$c27;
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e66); }
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        s3 = [];
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
         s4 = input.charAt(peg$currPos);
         if (peg$r13.test(s4)) {
           peg$currPos++;
@@ -9310,2418 +9195,2340 @@ function peg$parse(input, options) {
           s4 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = input.charAt(peg$currPos);
-          if (peg$r13.test(s4)) {
-            peg$currPos++;
-          } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e48); }
-          }
-        }
-        s2 = input.substring(s2, peg$currPos);
-        peg$savedPos = s0;
-        s0 = peg$f122(s2);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
       }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e64); }
-    }
-
-    return s0;
-  }
-
-  function peg$parse_() {
-    let s0;
-
-    peg$savedPos = peg$currPos;
-    s0 = peg$f123();
-    if (s0) {
-      s0 = undefined;
-    } else {
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseFROM() {
-    let s0, s1, s2, s3;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c28) {
-      peg$currPos += (4);
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e68); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+      s2 = input.substring(s2, peg$currPos);
+      peg$savedPos = s0;
+      s0 = peg$f122(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e67); }
-    }
-
-    return s0;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e64); }
+  }
+  return s0;
+}
 
-  function peg$parseTS() {
-    let s0, s1, s2, s3;
+function peg$parse_() {
+  let s0;
+  peg$savedPos = peg$currPos;
+  s0 = peg$f123();
+  if (s0) {
+    s0 = undefined;
+  } else {
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
 
+function peg$parseFROM() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c28, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e68); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c29) {
-      peg$currPos += (2);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e70); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e69); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e67); }
+  }
+  return s0;
+}
 
-  function peg$parseROW() {
-    let s0, s1, s2, s3;
-
+function peg$parseTS() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c29, 2);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (2);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e70); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c30) {
-      peg$currPos += (3);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e72); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e71); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e69); }
+  }
+  return s0;
+}
 
-  function peg$parseSHOW() {
-    let s0, s1, s2, s3;
-
+function peg$parseROW() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c30, 3);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (3);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e72); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c31) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e74); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e73); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e71); }
+  }
+  return s0;
+}
 
-  function peg$parseINFO() {
-    let s0, s1, s2, s3;
-
+function peg$parseSHOW() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c31, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e74); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c32) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e76); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e75); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e73); }
+  }
+  return s0;
+}
 
-  function peg$parsePROMQL() {
-    let s0, s1, s2, s3;
-
+function peg$parseINFO() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c32, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e76); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 6);
-    if (s1.toLowerCase() === peg$c33) {
-      peg$currPos += (6);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e78); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e77); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e75); }
+  }
+  return s0;
+}
 
-  function peg$parseSET() {
-    let s0, s1, s2, s3;
-
+function peg$parsePROMQL() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c33, 6);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (6);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e78); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c34) {
-      peg$currPos += (3);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e80); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e79); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e77); }
+  }
+  return s0;
+}
 
-  function peg$parseMETADATA() {
-    let s0, s1, s2, s3;
-
+function peg$parseSET() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c34, 3);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (3);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e80); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 8);
-    if (s1.toLowerCase() === peg$c35) {
-      peg$currPos += (8);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e82); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e81); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e79); }
+  }
+  return s0;
+}
 
-  function peg$parseWHERE() {
-    let s0, s1, s2, s3;
-
+function peg$parseMETADATA() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c35, 8);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (8);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e82); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c36) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e84); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e83); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e81); }
+  }
+  return s0;
+}
 
-  function peg$parseEVAL() {
-    let s0, s1, s2, s3;
-
+function peg$parseWHERE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c36, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e84); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c37) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e86); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e85); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e83); }
+  }
+  return s0;
+}
 
-  function peg$parseSTATS() {
-    let s0, s1, s2, s3;
-
+function peg$parseEVAL() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c37, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e86); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c38) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e88); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e87); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e85); }
+  }
+  return s0;
+}
 
-  function peg$parseINLINE() {
-    let s0, s1, s2, s3;
-
+function peg$parseSTATS() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c38, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e88); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 6);
-    if (s1.toLowerCase() === peg$c39) {
-      peg$currPos += (6);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e90); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e89); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e87); }
+  }
+  return s0;
+}
 
-  function peg$parseINLINESTATS() {
-    let s0, s1, s2, s3;
-
+function peg$parseINLINE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c39, 6);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (6);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e90); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 11);
-    if (s1.toLowerCase() === peg$c40) {
-      peg$currPos += (11);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e92); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e91); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e89); }
+  }
+  return s0;
+}
 
-  function peg$parseKEEP() {
-    let s0, s1, s2, s3;
-
+function peg$parseINLINESTATS() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c40, 11);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (11);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e92); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c41) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e94); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e93); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e91); }
+  }
+  return s0;
+}
 
-  function peg$parseDROP() {
-    let s0, s1, s2, s3;
-
+function peg$parseKEEP() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c41, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e94); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c42) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e96); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e95); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e93); }
+  }
+  return s0;
+}
 
-  function peg$parseRENAME() {
-    let s0, s1, s2, s3;
-
+function peg$parseDROP() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c42, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e96); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 6);
-    if (s1.toLowerCase() === peg$c43) {
-      peg$currPos += (6);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e98); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e97); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e95); }
+  }
+  return s0;
+}
 
-  function peg$parseSORT() {
-    let s0, s1, s2, s3;
-
+function peg$parseRENAME() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c43, 6);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (6);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e98); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c44) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e100); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e99); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e97); }
+  }
+  return s0;
+}
 
-  function peg$parseLIMIT() {
-    let s0, s1, s2, s3;
-
+function peg$parseSORT() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c44, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e100); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c45) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e102); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e101); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e99); }
+  }
+  return s0;
+}
 
-  function peg$parseMV_EXPAND() {
-    let s0, s1, s2, s3;
-
+function peg$parseLIMIT() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c45, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e102); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 9);
-    if (s1.toLowerCase() === peg$c46) {
-      peg$currPos += (9);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e104); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e103); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e101); }
+  }
+  return s0;
+}
 
-  function peg$parseDISSECT() {
-    let s0, s1, s2, s3;
-
+function peg$parseMV_EXPAND() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c46, 9);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (9);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e104); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 7);
-    if (s1.toLowerCase() === peg$c47) {
-      peg$currPos += (7);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e106); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e105); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e103); }
+  }
+  return s0;
+}
 
-  function peg$parseGROK() {
-    let s0, s1, s2, s3;
-
+function peg$parseDISSECT() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c47, 7);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (7);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e106); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c48) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e108); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e107); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e105); }
+  }
+  return s0;
+}
 
-  function peg$parseENRICH() {
-    let s0, s1, s2, s3;
-
+function peg$parseGROK() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c48, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e108); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 6);
-    if (s1.toLowerCase() === peg$c49) {
-      peg$currPos += (6);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e110); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e109); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e107); }
+  }
+  return s0;
+}
 
-  function peg$parseLOOKUP() {
-    let s0, s1, s2, s3;
-
+function peg$parseENRICH() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c49, 6);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (6);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e110); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 6);
-    if (s1.toLowerCase() === peg$c50) {
-      peg$currPos += (6);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e112); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e111); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e109); }
+  }
+  return s0;
+}
 
-  function peg$parseJOIN() {
-    let s0, s1, s2, s3;
-
+function peg$parseLOOKUP() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c50, 6);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (6);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e112); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c51) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e114); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e113); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e111); }
+  }
+  return s0;
+}
 
-  function peg$parseCHANGE_POINT() {
-    let s0, s1, s2, s3;
-
+function peg$parseJOIN() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c51, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e114); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 12);
-    if (s1.toLowerCase() === peg$c52) {
-      peg$currPos += (12);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e116); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e115); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e113); }
+  }
+  return s0;
+}
 
-  function peg$parseCOMPLETION() {
-    let s0, s1, s2, s3;
-
+function peg$parseCHANGE_POINT() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c52, 12);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (12);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e116); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 10);
-    if (s1.toLowerCase() === peg$c53) {
-      peg$currPos += (10);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e118); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e117); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e115); }
+  }
+  return s0;
+}
 
-  function peg$parseFORK() {
-    let s0, s1, s2, s3;
-
+function peg$parseCOMPLETION() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c53, 10);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (10);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e118); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c54) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e120); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e119); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e117); }
+  }
+  return s0;
+}
 
-  function peg$parseFUSE() {
-    let s0, s1, s2, s3;
-
+function peg$parseFORK() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c54, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e120); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c55) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e122); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e121); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e119); }
+  }
+  return s0;
+}
 
-  function peg$parseRERANK() {
-    let s0, s1, s2, s3;
-
+function peg$parseFUSE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c55, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e122); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 6);
-    if (s1.toLowerCase() === peg$c56) {
-      peg$currPos += (6);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e124); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e123); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e121); }
+  }
+  return s0;
+}
 
-  function peg$parseSAMPLE() {
-    let s0, s1, s2, s3;
-
+function peg$parseRERANK() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c56, 6);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (6);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e124); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 6);
-    if (s1.toLowerCase() === peg$c57) {
-      peg$currPos += (6);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e126); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e125); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e123); }
+  }
+  return s0;
+}
 
-  function peg$parseURI_PARTS() {
-    let s0, s1, s2, s3;
-
+function peg$parseSAMPLE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c57, 6);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (6);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e126); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 9);
-    if (s1.toLowerCase() === peg$c58) {
-      peg$currPos += (9);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e128); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e127); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e125); }
+  }
+  return s0;
+}
 
-  function peg$parseTS_COLLAPSE() {
-    let s0, s1, s2, s3;
-
+function peg$parseURI_PARTS() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c58, 9);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (9);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e128); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 11);
-    if (s1.toLowerCase() === peg$c59) {
-      peg$currPos += (11);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e130); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e129); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e127); }
+  }
+  return s0;
+}
 
-  function peg$parseMMR() {
-    let s0, s1, s2, s3;
-
+function peg$parseTS_COLLAPSE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c59, 11);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (11);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e130); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c60) {
-      peg$currPos += (3);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e132); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e131); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e129); }
+  }
+  return s0;
+}
 
-  function peg$parseSCORE() {
-    let s0, s1, s2, s3;
-
+function peg$parseMMR() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c60, 3);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (3);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e132); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c61) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e134); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e133); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e131); }
+  }
+  return s0;
+}
 
-  function peg$parseGROUP() {
-    let s0, s1, s2, s3;
-
+function peg$parseSCORE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c61, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e134); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c62) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e136); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e135); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e133); }
+  }
+  return s0;
+}
 
-  function peg$parseKEY() {
-    let s0, s1, s2, s3;
-
+function peg$parseGROUP() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c62, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e136); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c63) {
-      peg$currPos += (3);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e138); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e137); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e135); }
+  }
+  return s0;
+}
 
-  function peg$parseBY() {
-    let s0, s1, s2, s3;
-
+function peg$parseKEY() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c63, 3);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (3);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e138); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c64) {
-      peg$currPos += (2);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e140); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e139); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e137); }
+  }
+  return s0;
+}
 
-  function peg$parseAS() {
-    let s0, s1, s2, s3;
-
+function peg$parseBY() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c64, 2);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (2);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e140); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c65) {
-      peg$currPos += (2);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e142); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e141); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e139); }
+  }
+  return s0;
+}
 
-  function peg$parseON() {
-    let s0, s1, s2, s3;
-
+function peg$parseAS() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c65, 2);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (2);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e142); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c66) {
-      peg$currPos += (2);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e144); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e143); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e141); }
+  }
+  return s0;
+}
 
-  function peg$parseWITH() {
-    let s0, s1, s2, s3;
-
+function peg$parseON() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c66, 2);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (2);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e144); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c67) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e146); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e145); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e143); }
+  }
+  return s0;
+}
 
-  function peg$parseASC() {
-    let s0, s1, s2, s3;
-
+function peg$parseWITH() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c67, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e146); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c68) {
-      peg$currPos += (3);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e148); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e147); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e145); }
+  }
+  return s0;
+}
 
-  function peg$parseDESC() {
-    let s0, s1, s2, s3;
-
+function peg$parseASC() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c68, 3);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (3);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e148); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c69) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e150); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e149); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e147); }
+  }
+  return s0;
+}
 
-  function peg$parseNULLS() {
-    let s0, s1, s2, s3;
-
+function peg$parseDESC() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c69, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e150); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c70) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e152); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e151); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e149); }
+  }
+  return s0;
+}
 
-  function peg$parseFIRST() {
-    let s0, s1, s2, s3;
-
+function peg$parseNULLS() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c70, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e152); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c71) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e154); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e153); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e151); }
+  }
+  return s0;
+}
 
-  function peg$parseLAST() {
-    let s0, s1, s2, s3;
-
+function peg$parseFIRST() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c71, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e154); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c72) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e156); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e155); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e153); }
+  }
+  return s0;
+}
 
-  function peg$parseAND() {
-    let s0, s1, s2, s3;
-
+function peg$parseLAST() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c72, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e156); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c73) {
-      peg$currPos += (3);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e158); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e157); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e155); }
+  }
+  return s0;
+}
 
-  function peg$parseOR() {
-    let s0, s1, s2, s3;
-
+function peg$parseAND() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c73, 3);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (3);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e158); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c74) {
-      peg$currPos += (2);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e160); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e159); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e157); }
+  }
+  return s0;
+}
 
-  function peg$parseNOT() {
-    let s0, s1, s2, s3;
-
+function peg$parseOR() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c74, 2);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (2);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e160); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c75) {
-      peg$currPos += (3);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e162); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e161); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e159); }
+  }
+  return s0;
+}
 
-  function peg$parseIN() {
-    let s0, s1, s2, s3;
-
+function peg$parseNOT() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c75, 3);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (3);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e162); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c76) {
-      peg$currPos += (2);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e164); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e163); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e161); }
+  }
+  return s0;
+}
 
-  function peg$parseIS() {
-    let s0, s1, s2, s3;
-
+function peg$parseIN() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c76, 2);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (2);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e164); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c77) {
-      peg$currPos += (2);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e166); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e165); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e163); }
+  }
+  return s0;
+}
 
-  function peg$parseLIKE() {
-    let s0, s1, s2, s3;
-
+function peg$parseIS() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c77, 2);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (2);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e166); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c78) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e168); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e167); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e165); }
+  }
+  return s0;
+}
 
-  function peg$parseRLIKE() {
-    let s0, s1, s2, s3;
-
+function peg$parseLIKE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c78, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e168); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c79) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e170); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e169); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e167); }
+  }
+  return s0;
+}
 
-  function peg$parseNULL() {
-    let s0, s1, s2, s3;
-
+function peg$parseRLIKE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c79, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e170); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c80) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e172); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e171); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e169); }
+  }
+  return s0;
+}
 
-  function peg$parseTRUE() {
-    let s0, s1, s2, s3;
-
+function peg$parseNULL() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c80, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e172); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c81) {
-      peg$currPos += (4);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e174); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e173); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e171); }
+  }
+  return s0;
+}
 
-  function peg$parseFALSE() {
-    let s0, s1, s2, s3;
-
+function peg$parseTRUE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c81, 4);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (4);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e174); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c82) {
-      peg$currPos += (5);
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e176); }
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e175); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e173); }
+  }
+  return s0;
+}
 
+function peg$parseFALSE() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c82, 5);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (5);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e176); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = peg$parseIdentChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e175); }
+  }
+  return s0;
+}
 
-  const b = options.b;
+// A case-insensitive literal at peg$currPos (see peggy-hoist.ts): the matched text, or peg$FAILED.
+function peg$matchCi(lit, n) {
+  const p = peg$currPos;
+  if (p + n <= input.length) {
+    let i = 0;
+    for (; i < n; i++) {
+      let c = input.charCodeAt(p + i);
+      if (c >= 128) break;
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== lit.charCodeAt(i)) return peg$FAILED;
+    }
+    if (i === n) return input.substr(p, n);
+  }
+  const s = input.substr(p, n);
+  return s.toLowerCase() === lit ? s : peg$FAILED;
+}
+
+function peg$parse(input$, options$) {
+  if (peg$busy) throw new Error("re-entrant parse: an action called the parser it runs in (see src/lang/shared/peggy-hoist.ts)");
+  peg$busy = true;
+  try {
+    return peg$run(input$, options$);
+  } finally {
+    peg$busy = false;
+  }
+}
+
+function peg$run(input$, options$) {
+  input = input$;
+  options = options$ !== undefined ? options$ : {};
+  peg$source = options.grammarSource;
+  peg$startRuleFunction = peg$parseStart;
+  peg$currPos = options.peg$currPos | 0;
+  peg$savedPos = peg$currPos;
+  peg$posDetailsCache = [{ line: 1, column: 1 }];
+  peg$maxFailPos = peg$currPos;
+  peg$maxFailExpected = options.peg$maxFailExpected || [];
+  peg$silentFails = options.peg$silentFails | 0;
+  peg$result = undefined;
+  if (options.startRule) {
+    if (!(options.startRule in peg$startRuleFunctions)) {
+      throw new Error("Can't start parsing from rule \"" + options.startRule + "\".");
+    }
+    peg$startRuleFunction = peg$startRuleFunctions[options.startRule];
+  }
+  b = options.b;
   // the span of the text the current action matched (like `range()`, without its `source`)
-  const L = () => ({ start: peg$savedPos, end: peg$currPos });
+  L = () => ({ start: peg$savedPos, end: peg$currPos });
   // `silent`: do not record expectations (see parse.ts; a failed silent parse is re-run)
-  const fast = options.silent === true;
+  fast = options.silent === true;
   if (fast) peg$silentFails = 1;
 
   peg$result = peg$startRuleFunction();

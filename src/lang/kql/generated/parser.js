@@ -156,354 +156,349 @@ class peg$SyntaxError extends SyntaxError {
   }
 }
 
-function peg$parse(input, options) {
-  options = options !== undefined ? options : {};
+// peg$parse below was rewritten by src/lang/shared/peggy-hoist.ts: rule functions, actions and
+// grammar constants are module-level; the parser state is module variables set per parse.
+var input, options, peg$source, peg$startRuleFunction, peg$currPos, peg$savedPos, peg$posDetailsCache, peg$maxFailPos, peg$maxFailExpected, peg$silentFails, peg$result, b, PLAIN_UNQUOTED, PLAIN_QUOTED, SPACES;
+var peg$busy = false;
 
-  const peg$FAILED = {};
-  const peg$source = options.grammarSource;
+const peg$FAILED = {};
+const peg$startRuleFunctions = {
+  start: peg$parsestart,
+};
+const peg$c0 = "(";
+const peg$c1 = ")";
+const peg$c2 = ":";
+const peg$c3 = "{";
+const peg$c4 = "}";
+const peg$c5 = "or";
+const peg$c6 = "and";
+const peg$c7 = "not";
+const peg$c8 = "\"";
+const peg$c9 = "\\";
+const peg$c10 = "*";
+const peg$c11 = "u";
+const peg$c12 = "<=";
+const peg$c13 = ">=";
+const peg$r0 = /^[^"\\]/;
+const peg$r1 = /^[^\\():<>"*{} \t\r\n\xA0nN]/;
+const peg$r2 = /^[nN]/;
+const peg$r3 = /^["(-*:<>\\nrt{}]/;
+const peg$r4 = /^[0-9a-f]/i;
+const peg$r5 = /^[<>]/;
+const peg$r6 = /^[ \t\r\n\xA0]/;
+const peg$e0 = peg$anyExpectation();
+const peg$e1 = peg$literalExpectation("(", false);
+const peg$e2 = peg$literalExpectation(")", false);
+const peg$e3 = peg$literalExpectation(":", false);
+const peg$e4 = peg$literalExpectation("{", false);
+const peg$e5 = peg$literalExpectation("}", false);
+const peg$e6 = peg$otherExpectation("field name");
+const peg$e7 = peg$otherExpectation("value");
+const peg$e8 = peg$otherExpectation("literal");
+const peg$e9 = peg$otherExpectation("OR");
+const peg$e10 = peg$literalExpectation("or", true);
+const peg$e11 = peg$otherExpectation("AND");
+const peg$e12 = peg$literalExpectation("and", true);
+const peg$e13 = peg$otherExpectation("NOT");
+const peg$e14 = peg$literalExpectation("not", true);
+const peg$e15 = peg$literalExpectation("\"", false);
+const peg$e16 = peg$literalExpectation("\\", false);
+const peg$e17 = peg$classExpectation(["\"", "\\"], true, false, false);
+const peg$e18 = peg$literalExpectation("*", false);
+const peg$e19 = peg$classExpectation(["\\", "(", ")", ":", "<", ">", "\"", "*", "{", "}", " ", "\t", "\r", "\n", "\xA0", "n", "N"], true, false, false);
+const peg$e20 = peg$classExpectation(["n", "N"], false, false, false);
+const peg$e21 = peg$classExpectation(["\"", ["(", "*"], ":", "<", ">", "\\", "n", "r", "t", "{", "}"], false, false, false);
+const peg$e22 = peg$literalExpectation("u", false);
+const peg$e23 = peg$classExpectation([["0", "9"], ["a", "f"]], false, true, false);
+const peg$e24 = peg$otherExpectation("range operator");
+const peg$e25 = peg$literalExpectation("<=", false);
+const peg$e26 = peg$literalExpectation(">=", false);
+const peg$e27 = peg$classExpectation(["<", ">"], false, false, false);
+const peg$e28 = peg$otherExpectation("whitespace");
+const peg$e29 = peg$classExpectation([" ", "\t", "\r", "\n", "\xA0"], false, false, false);
+function peg$f0(query) {    return query === null ? b.empty() : query;  }
 
-  const peg$startRuleFunctions = {
-    start: peg$parsestart,
+function peg$f1(head, tail) {    return b.or(head, tail, range());  }
+
+function peg$f2(head, tail) {    return b.and(head, tail, range());  }
+
+function peg$f3(query) {    return b.not(query, range());  }
+
+function peg$f4(head, op, value) {    return { t: 'range', op, value };  }
+
+function peg$f5(head, query) {    return { t: 'nested', query };  }
+
+function peg$f6(head, value) {    return { t: 'is', value };  }
+
+function peg$f7(head, tail) {    return tail;  }
+
+function peg$f8(head, rest) {
+  if (rest === null) return b.freeText(head);
+  if (rest.t === 'range') return b.range(head, rest.op, rest.value, range());
+  if (rest.t === 'nested') return b.nested(head, rest.query, range());
+  return b.is(head, rest.value, range());
+}
+
+function peg$f9(head, tail) {    return b.valueOr(head, tail, range());  }
+
+function peg$f10(head, tail) {    return b.valueAnd(head, tail, range());  }
+
+function peg$f11(value) {    return b.valueNot(value, range());  }
+
+function peg$f12(raw) {    return b.quoted(raw, range());  }
+
+function peg$f13() {    return more(PLAIN_QUOTED);  }
+
+function peg$f14(raw) {    return b.unquoted(raw, range());  }
+
+function peg$f15() {    return more(PLAIN_UNQUOTED);  }
+
+function peg$f16() {    return more(SPACES);  }
+
+function text() {
+  return input.substring(peg$savedPos, peg$currPos);
+}
+
+function offset() {
+  return peg$savedPos;
+}
+
+function range() {
+  return {
+    source: peg$source,
+    start: peg$savedPos,
+    end: peg$currPos,
   };
-  let peg$startRuleFunction = peg$parsestart;
+}
 
-  const peg$c0 = "(";
-  const peg$c1 = ")";
-  const peg$c2 = ":";
-  const peg$c3 = "{";
-  const peg$c4 = "}";
-  const peg$c5 = "or";
-  const peg$c6 = "and";
-  const peg$c7 = "not";
-  const peg$c8 = "\"";
-  const peg$c9 = "\\";
-  const peg$c10 = "*";
-  const peg$c11 = "u";
-  const peg$c12 = "<=";
-  const peg$c13 = ">=";
+function location() {
+  return peg$computeLocation(peg$savedPos, peg$currPos);
+}
 
-  const peg$r0 = /^[^"\\]/;
-  const peg$r1 = /^[^\\():<>"*{} \t\r\n\xA0nN]/;
-  const peg$r2 = /^[nN]/;
-  const peg$r3 = /^["(-*:<>\\nrt{}]/;
-  const peg$r4 = /^[0-9a-f]/i;
-  const peg$r5 = /^[<>]/;
-  const peg$r6 = /^[ \t\r\n\xA0]/;
+function expected(description, location) {
+  location = location !== undefined
+    ? location
+    : peg$computeLocation(peg$savedPos, peg$currPos);
+  throw peg$buildStructuredError(
+    [peg$otherExpectation(description)],
+    input.substring(peg$savedPos, peg$currPos),
+    location
+  );
+}
 
-  const peg$e0 = peg$anyExpectation();
-  const peg$e1 = peg$literalExpectation("(", false);
-  const peg$e2 = peg$literalExpectation(")", false);
-  const peg$e3 = peg$literalExpectation(":", false);
-  const peg$e4 = peg$literalExpectation("{", false);
-  const peg$e5 = peg$literalExpectation("}", false);
-  const peg$e6 = peg$otherExpectation("field name");
-  const peg$e7 = peg$otherExpectation("value");
-  const peg$e8 = peg$otherExpectation("literal");
-  const peg$e9 = peg$otherExpectation("OR");
-  const peg$e10 = peg$literalExpectation("or", true);
-  const peg$e11 = peg$otherExpectation("AND");
-  const peg$e12 = peg$literalExpectation("and", true);
-  const peg$e13 = peg$otherExpectation("NOT");
-  const peg$e14 = peg$literalExpectation("not", true);
-  const peg$e15 = peg$literalExpectation("\"", false);
-  const peg$e16 = peg$literalExpectation("\\", false);
-  const peg$e17 = peg$classExpectation(["\"", "\\"], true, false, false);
-  const peg$e18 = peg$literalExpectation("*", false);
-  const peg$e19 = peg$classExpectation(["\\", "(", ")", ":", "<", ">", "\"", "*", "{", "}", " ", "\t", "\r", "\n", "\xA0", "n", "N"], true, false, false);
-  const peg$e20 = peg$classExpectation(["n", "N"], false, false, false);
-  const peg$e21 = peg$classExpectation(["\"", ["(", "*"], ":", "<", ">", "\\", "n", "r", "t", "{", "}"], false, false, false);
-  const peg$e22 = peg$literalExpectation("u", false);
-  const peg$e23 = peg$classExpectation([["0", "9"], ["a", "f"]], false, true, false);
-  const peg$e24 = peg$otherExpectation("range operator");
-  const peg$e25 = peg$literalExpectation("<=", false);
-  const peg$e26 = peg$literalExpectation(">=", false);
-  const peg$e27 = peg$classExpectation(["<", ">"], false, false, false);
-  const peg$e28 = peg$otherExpectation("whitespace");
-  const peg$e29 = peg$classExpectation([" ", "\t", "\r", "\n", "\xA0"], false, false, false);
+function error(message, location) {
+  location = location !== undefined
+    ? location
+    : peg$computeLocation(peg$savedPos, peg$currPos);
+  throw peg$buildSimpleError(message, location);
+}
 
-  function peg$f0(query) {    return query === null ? b.empty() : query;  }
-  function peg$f1(head, tail) {    return b.or(head, tail, range());  }
-  function peg$f2(head, tail) {    return b.and(head, tail, range());  }
-  function peg$f3(query) {    return b.not(query, range());  }
-  function peg$f4(head, op, value) {    return { t: 'range', op, value };  }
-  function peg$f5(head, query) {    return { t: 'nested', query };  }
-  function peg$f6(head, value) {    return { t: 'is', value };  }
-  function peg$f7(head, tail) {    return tail;  }
-  function peg$f8(head, rest) {
-    if (rest === null) return b.freeText(head);
-    if (rest.t === 'range') return b.range(head, rest.op, rest.value, range());
-    if (rest.t === 'nested') return b.nested(head, rest.query, range());
-    return b.is(head, rest.value, range());
+function peg$getUnicode(pos = peg$currPos) {
+  const cp = input.codePointAt(pos);
+  if (cp === undefined) {
+    return "";
   }
-  function peg$f9(head, tail) {    return b.valueOr(head, tail, range());  }
-  function peg$f10(head, tail) {    return b.valueAnd(head, tail, range());  }
-  function peg$f11(value) {    return b.valueNot(value, range());  }
-  function peg$f12(raw) {    return b.quoted(raw, range());  }
-  function peg$f13() {    return more(PLAIN_QUOTED);  }
-  function peg$f14(raw) {    return b.unquoted(raw, range());  }
-  function peg$f15() {    return more(PLAIN_UNQUOTED);  }
-  function peg$f16() {    return more(SPACES);  }
-  let peg$currPos = options.peg$currPos | 0;
-  let peg$savedPos = peg$currPos;
-  const peg$posDetailsCache = [{ line: 1, column: 1 }];
-  let peg$maxFailPos = peg$currPos;
-  let peg$maxFailExpected = options.peg$maxFailExpected || [];
-  let peg$silentFails = options.peg$silentFails | 0;
+  return String.fromCodePoint(cp);
+}
 
-  let peg$result;
+function peg$literalExpectation(text, ignoreCase) {
+  return { type: "literal", text, ignoreCase };
+}
 
-  if (options.startRule) {
-    if (!(options.startRule in peg$startRuleFunctions)) {
-      throw new Error("Can't start parsing from rule \"" + options.startRule + "\".");
-    }
+function peg$classExpectation(parts, inverted, ignoreCase, unicode) {
+  return { type: "class", parts, inverted, ignoreCase, unicode };
+}
 
-    peg$startRuleFunction = peg$startRuleFunctions[options.startRule];
-  }
+function peg$anyExpectation() {
+  return { type: "any" };
+}
 
-  function text() {
-    return input.substring(peg$savedPos, peg$currPos);
-  }
+function peg$endExpectation() {
+  return { type: "end" };
+}
 
-  function offset() {
-    return peg$savedPos;
-  }
+function peg$otherExpectation(description) {
+  return { type: "other", description };
+}
 
-  function range() {
-    return {
-      source: peg$source,
-      start: peg$savedPos,
-      end: peg$currPos,
-    };
-  }
-
-  function location() {
-    return peg$computeLocation(peg$savedPos, peg$currPos);
-  }
-
-  function expected(description, location) {
-    location = location !== undefined
-      ? location
-      : peg$computeLocation(peg$savedPos, peg$currPos);
-
-    throw peg$buildStructuredError(
-      [peg$otherExpectation(description)],
-      input.substring(peg$savedPos, peg$currPos),
-      location
-    );
-  }
-
-  function error(message, location) {
-    location = location !== undefined
-      ? location
-      : peg$computeLocation(peg$savedPos, peg$currPos);
-
-    throw peg$buildSimpleError(message, location);
-  }
-
-  function peg$getUnicode(pos = peg$currPos) {
-    const cp = input.codePointAt(pos);
-    if (cp === undefined) {
-      return "";
-    }
-    return String.fromCodePoint(cp);
-  }
-
-  function peg$literalExpectation(text, ignoreCase) {
-    return { type: "literal", text, ignoreCase };
-  }
-
-  function peg$classExpectation(parts, inverted, ignoreCase, unicode) {
-    return { type: "class", parts, inverted, ignoreCase, unicode };
-  }
-
-  function peg$anyExpectation() {
-    return { type: "any" };
-  }
-
-  function peg$endExpectation() {
-    return { type: "end" };
-  }
-
-  function peg$otherExpectation(description) {
-    return { type: "other", description };
-  }
-
-  function peg$computePosDetails(pos) {
-    let details = peg$posDetailsCache[pos];
-    let p;
-
-    if (details) {
-      return details;
+function peg$computePosDetails(pos) {
+  let details = peg$posDetailsCache[pos];
+  let p;
+  if (details) {
+    return details;
+  } else {
+    if (pos >= peg$posDetailsCache.length) {
+      p = peg$posDetailsCache.length - 1;
     } else {
-      if (pos >= peg$posDetailsCache.length) {
-        p = peg$posDetailsCache.length - 1;
+      p = pos;
+      while (!peg$posDetailsCache[--p]) {}
+    }
+    details = peg$posDetailsCache[p];
+    details = {
+      line: details.line,
+      column: details.column,
+    };
+    while (p < pos) {
+      if (input.charCodeAt(p) === 10) {
+        details.line++;
+        details.column = 1;
       } else {
-        p = pos;
-        while (!peg$posDetailsCache[--p]) {}
+        details.column++;
       }
-
-      details = peg$posDetailsCache[p];
-      details = {
-        line: details.line,
-        column: details.column,
-      };
-
-      while (p < pos) {
-        if (input.charCodeAt(p) === 10) {
-          details.line++;
-          details.column = 1;
-        } else {
-          details.column++;
-        }
-
-        p++;
-      }
-
-      peg$posDetailsCache[pos] = details;
-
-      return details;
+      p++;
     }
+    peg$posDetailsCache[pos] = details;
+    return details;
   }
+}
 
-  function peg$computeLocation(startPos, endPos, offset) {
-    const startPosDetails = peg$computePosDetails(startPos);
-    const endPosDetails = peg$computePosDetails(endPos);
-
-    const res = {
-      source: peg$source,
-      start: {
-        offset: startPos,
-        line: startPosDetails.line,
-        column: startPosDetails.column,
-      },
-      end: {
-        offset: endPos,
-        line: endPosDetails.line,
-        column: endPosDetails.column,
-      },
-    };
-    if (offset && peg$source && (typeof peg$source.offset === "function")) {
-      res.start = peg$source.offset(res.start);
-      res.end = peg$source.offset(res.end);
-    }
-    return res;
+function peg$computeLocation(startPos, endPos, offset) {
+  const startPosDetails = peg$computePosDetails(startPos);
+  const endPosDetails = peg$computePosDetails(endPos);
+  const res = {
+    source: peg$source,
+    start: {
+      offset: startPos,
+      line: startPosDetails.line,
+      column: startPosDetails.column,
+    },
+    end: {
+      offset: endPos,
+      line: endPosDetails.line,
+      column: endPosDetails.column,
+    },
+  };
+  if (offset && peg$source && (typeof peg$source.offset === "function")) {
+    res.start = peg$source.offset(res.start);
+    res.end = peg$source.offset(res.end);
   }
+  return res;
+}
 
-  function peg$fail(expected) {
-    if (peg$currPos < peg$maxFailPos) { return; }
-
-    if (peg$currPos > peg$maxFailPos) {
-      peg$maxFailPos = peg$currPos;
-      peg$maxFailExpected = [];
-    }
-
-    peg$maxFailExpected.push(expected);
+function peg$fail(expected) {
+  if (peg$currPos < peg$maxFailPos) { return; }
+  if (peg$currPos > peg$maxFailPos) {
+    peg$maxFailPos = peg$currPos;
+    peg$maxFailExpected = [];
   }
+  peg$maxFailExpected.push(expected);
+}
 
-  function peg$buildSimpleError(message, location) {
-    return new peg$SyntaxError(message, null, null, location);
-  }
+function peg$buildSimpleError(message, location) {
+  return new peg$SyntaxError(message, null, null, location);
+}
 
-  function peg$buildStructuredError(expected, found, location) {
-    return new peg$SyntaxError(
-      peg$SyntaxError.buildMessage(expected, found),
-      expected,
-      found,
-      location
-    );
-  }
+function peg$buildStructuredError(expected, found, location) {
+  return new peg$SyntaxError(
+    peg$SyntaxError.buildMessage(expected, found),
+    expected,
+    found,
+    location
+  );
+}
 
-  function peg$parsestart() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = [];
+function peg$parsestart() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = [];
+  s2 = peg$parseSpace();
+  while (s2 !== peg$FAILED) {
+    s1.push(s2);
     s2 = peg$parseSpace();
-    while (s2 !== peg$FAILED) {
-      s1.push(s2);
-      s2 = peg$parseSpace();
-    }
-    s2 = peg$parseOrQuery();
-    if (s2 === peg$FAILED) {
-      s2 = null;
-    }
-    s3 = peg$parseEndSpace();
-    peg$savedPos = s0;
-    s0 = peg$f0(s2);
-
-    return s0;
   }
+  s2 = peg$parseOrQuery();
+  if (s2 === peg$FAILED) {
+    s2 = null;
+  }
+  s3 = peg$parseEndSpace();
+  peg$savedPos = s0;
+  s0 = peg$f0(s2);
+  return s0;
+}
 
-  function peg$parseEndSpace() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    peg$silentFails++;
-    s2 = peg$currPos;
-    s3 = [];
+function peg$parseEndSpace() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  peg$silentFails++;
+  s2 = peg$currPos;
+  s3 = [];
+  s4 = peg$parseSpace();
+  while (s4 !== peg$FAILED) {
+    s3.push(s4);
     s4 = peg$parseSpace();
-    while (s4 !== peg$FAILED) {
-      s3.push(s4);
-      s4 = peg$parseSpace();
-    }
-    s4 = peg$currPos;
-    peg$silentFails++;
-    if (input.length > peg$currPos) {
-      s5 = input.charAt(peg$currPos);
-      peg$currPos++;
-    } else {
-      s5 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e0); }
-    }
-    peg$silentFails--;
-    if (s5 === peg$FAILED) {
-      s4 = undefined;
-    } else {
-      peg$currPos = s4;
-      s4 = peg$FAILED;
-    }
-    if (s4 !== peg$FAILED) {
-      s3 = [s3, s4];
-      s2 = s3;
-    } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s2 !== peg$FAILED) {
-      peg$currPos = s1;
-      s1 = undefined;
-    } else {
-      s1 = peg$FAILED;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = [];
-      s3 = peg$parseSpace();
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$parseSpace();
-      }
-      s1 = [s1, s2];
-      s0 = s1;
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = null;
-    }
-
-    return s0;
   }
+  s4 = peg$currPos;
+  peg$silentFails++;
+  if (input.length > peg$currPos) {
+    s5 = input.charAt(peg$currPos);
+    peg$currPos++;
+  } else {
+    s5 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e0); }
+  }
+  peg$silentFails--;
+  if (s5 === peg$FAILED) {
+    s4 = undefined;
+  } else {
+    peg$currPos = s4;
+    s4 = peg$FAILED;
+  }
+  if (s4 !== peg$FAILED) {
+    s3 = [s3, s4];
+    s2 = s3;
+  } else {
+    peg$currPos = s2;
+    s2 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s2 !== peg$FAILED) {
+    peg$currPos = s1;
+    s1 = undefined;
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$parseSpace();
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      s3 = peg$parseSpace();
+    }
+    s1 = [s1, s2];
+    s0 = s1;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = null;
+  }
+  return s0;
+}
 
-  function peg$parseOrQuery() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseAndQuery();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseOrQuery() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseAndQuery();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parseOr();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseAndQuery();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parseOr();
       if (s4 !== peg$FAILED) {
@@ -518,40 +513,38 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parseOr();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseAndQuery();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f1(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f1(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseAndQuery() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNotQuery();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseAndQuery() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseNotQuery();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parseAnd();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseNotQuery();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parseAnd();
       if (s4 !== peg$FAILED) {
@@ -566,92 +559,68 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parseAnd();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseNotQuery();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f2(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseNotQuery() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  s1 = peg$parseNot();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parseSubQuery();
+    if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f2(s1, s2);
+      s0 = peg$f3(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseNotQuery() {
-    let s0, s1, s2;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNot();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parseSubQuery();
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f3(s2);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseSubQuery();
-    }
-
-    return s0;
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseSubQuery();
   }
+  return s0;
+}
 
-  function peg$parseSubQuery() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c0;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e1); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseSubQuery() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s1 = peg$c0;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e1); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$parseSpace();
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$parseSpace();
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$parseSpace();
+    }
+    s3 = peg$parseOrQuery();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseOptionalSpace();
+      if (input.charCodeAt(peg$currPos) === 41) {
+        s5 = peg$c1;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e2); }
       }
-      s3 = peg$parseOrQuery();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseOptionalSpace();
-        if (input.charCodeAt(peg$currPos) === 41) {
-          s5 = peg$c1;
-          peg$currPos++;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e2); }
-        }
-        if (s5 !== peg$FAILED) {
-          s0 = s3;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+      if (s5 !== peg$FAILED) {
+        s0 = s3;
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -660,22 +629,52 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseExpression();
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseExpression();
+  }
+  return s0;
+}
 
-  function peg$parseExpression() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
-
-    s0 = peg$currPos;
-    s1 = peg$parseField();
-    if (s1 === peg$FAILED) {
-      s1 = peg$parseValue();
+function peg$parseExpression() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  s0 = peg$currPos;
+  s1 = peg$parseField();
+  if (s1 === peg$FAILED) {
+    s1 = peg$parseValue();
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = [];
+    s4 = peg$parseSpace();
+    while (s4 !== peg$FAILED) {
+      s3.push(s4);
+      s4 = peg$parseSpace();
     }
-    if (s1 !== peg$FAILED) {
+    s4 = peg$parseRangeOperator();
+    if (s4 !== peg$FAILED) {
+      s5 = [];
+      s6 = peg$parseSpace();
+      while (s6 !== peg$FAILED) {
+        s5.push(s6);
+        s6 = peg$parseSpace();
+      }
+      s6 = peg$parseLiteral();
+      if (s6 !== peg$FAILED) {
+        peg$savedPos = s2;
+        s2 = peg$f4(s1, s4, s6);
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
       s2 = peg$currPos;
       s3 = [];
       s4 = peg$parseSpace();
@@ -683,7 +682,13 @@ function peg$parse(input, options) {
         s3.push(s4);
         s4 = peg$parseSpace();
       }
-      s4 = peg$parseRangeOperator();
+      if (input.charCodeAt(peg$currPos) === 58) {
+        s4 = peg$c2;
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e3); }
+      }
       if (s4 !== peg$FAILED) {
         s5 = [];
         s6 = peg$parseSpace();
@@ -691,72 +696,34 @@ function peg$parse(input, options) {
           s5.push(s6);
           s6 = peg$parseSpace();
         }
-        s6 = peg$parseLiteral();
-        if (s6 !== peg$FAILED) {
-          peg$savedPos = s2;
-          s2 = peg$f4(s1, s4, s6);
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 === peg$FAILED) {
-        s2 = peg$currPos;
-        s3 = [];
-        s4 = peg$parseSpace();
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = peg$parseSpace();
-        }
-        if (input.charCodeAt(peg$currPos) === 58) {
-          s4 = peg$c2;
+        s6 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 123) {
+          s7 = peg$c3;
           peg$currPos++;
         } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e3); }
+          s7 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e4); }
         }
-        if (s4 !== peg$FAILED) {
-          s5 = [];
-          s6 = peg$parseSpace();
-          while (s6 !== peg$FAILED) {
-            s5.push(s6);
-            s6 = peg$parseSpace();
-          }
-          s6 = peg$currPos;
-          if (input.charCodeAt(peg$currPos) === 123) {
-            s7 = peg$c3;
-            peg$currPos++;
-          } else {
-            s7 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e4); }
-          }
-          if (s7 !== peg$FAILED) {
-            s8 = [];
+        if (s7 !== peg$FAILED) {
+          s8 = [];
+          s9 = peg$parseSpace();
+          while (s9 !== peg$FAILED) {
+            s8.push(s9);
             s9 = peg$parseSpace();
-            while (s9 !== peg$FAILED) {
-              s8.push(s9);
-              s9 = peg$parseSpace();
+          }
+          s9 = peg$parseOrQuery();
+          if (s9 !== peg$FAILED) {
+            s10 = peg$parseOptionalSpace();
+            if (input.charCodeAt(peg$currPos) === 125) {
+              s11 = peg$c4;
+              peg$currPos++;
+            } else {
+              s11 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e5); }
             }
-            s9 = peg$parseOrQuery();
-            if (s9 !== peg$FAILED) {
-              s10 = peg$parseOptionalSpace();
-              if (input.charCodeAt(peg$currPos) === 125) {
-                s11 = peg$c4;
-                peg$currPos++;
-              } else {
-                s11 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e5); }
-              }
-              if (s11 !== peg$FAILED) {
-                peg$savedPos = s6;
-                s6 = peg$f5(s1, s9);
-              } else {
-                peg$currPos = s6;
-                s6 = peg$FAILED;
-              }
+            if (s11 !== peg$FAILED) {
+              peg$savedPos = s6;
+              s6 = peg$f5(s1, s9);
             } else {
               peg$currPos = s6;
               s6 = peg$FAILED;
@@ -765,74 +732,72 @@ function peg$parse(input, options) {
             peg$currPos = s6;
             s6 = peg$FAILED;
           }
-          if (s6 === peg$FAILED) {
-            s6 = peg$currPos;
-            s7 = peg$parseListOfValues();
-            if (s7 !== peg$FAILED) {
-              peg$savedPos = s6;
-              s7 = peg$f6(s1, s7);
-            }
-            s6 = s7;
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+        if (s6 === peg$FAILED) {
+          s6 = peg$currPos;
+          s7 = peg$parseListOfValues();
+          if (s7 !== peg$FAILED) {
+            peg$savedPos = s6;
+            s7 = peg$f6(s1, s7);
           }
-          if (s6 !== peg$FAILED) {
-            peg$savedPos = s2;
-            s2 = peg$f7(s1, s6);
-          } else {
-            peg$currPos = s2;
-            s2 = peg$FAILED;
-          }
+          s6 = s7;
+        }
+        if (s6 !== peg$FAILED) {
+          peg$savedPos = s2;
+          s2 = peg$f7(s1, s6);
         } else {
           peg$currPos = s2;
           s2 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
       }
-      if (s2 === peg$FAILED) {
-        s2 = null;
-      }
-      peg$savedPos = s0;
-      s0 = peg$f8(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    peg$savedPos = s0;
+    s0 = peg$f8(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseListOfValues() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s1 = peg$c0;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e1); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseListOfValues() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s1 = peg$c0;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e1); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$parseSpace();
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$parseSpace();
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$parseSpace();
+    }
+    s3 = peg$parseOrListOfValues();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseOptionalSpace();
+      if (input.charCodeAt(peg$currPos) === 41) {
+        s5 = peg$c1;
+        peg$currPos++;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e2); }
       }
-      s3 = peg$parseOrListOfValues();
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseOptionalSpace();
-        if (input.charCodeAt(peg$currPos) === 41) {
-          s5 = peg$c1;
-          peg$currPos++;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e2); }
-        }
-        if (s5 !== peg$FAILED) {
-          s0 = s3;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+      if (s5 !== peg$FAILED) {
+        s0 = s3;
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -841,20 +806,38 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseValue();
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseValue();
+  }
+  return s0;
+}
 
-  function peg$parseOrListOfValues() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseAndListOfValues();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseOrListOfValues() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseAndListOfValues();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parseOr();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseAndListOfValues();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parseOr();
       if (s4 !== peg$FAILED) {
@@ -869,40 +852,38 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parseOr();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseAndListOfValues();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f9(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f9(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseAndListOfValues() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNotListOfValues();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+function peg$parseAndListOfValues() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseNotListOfValues();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parseAnd();
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseNotListOfValues();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parseAnd();
       if (s4 !== peg$FAILED) {
@@ -917,208 +898,120 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parseAnd();
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseNotListOfValues();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f10(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseNotListOfValues() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  s1 = peg$parseNot();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parseListOfValues();
+    if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f10(s1, s2);
+      s0 = peg$f11(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseNotListOfValues() {
-    let s0, s1, s2;
-
-    s0 = peg$currPos;
-    s1 = peg$parseNot();
-    if (s1 !== peg$FAILED) {
-      s2 = peg$parseListOfValues();
-      if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f11(s2);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseListOfValues();
-    }
-
-    return s0;
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseListOfValues();
   }
+  return s0;
+}
 
-  function peg$parseField() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$parseQuotedString();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseUnquotedLiteral();
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e6); }
-    }
-
-    return s0;
+function peg$parseField() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$parseQuotedString();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseUnquotedLiteral();
   }
-
-  function peg$parseValue() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$parseQuotedString();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseUnquotedLiteral();
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e7); }
-    }
-
-    return s0;
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e6); }
   }
+  return s0;
+}
 
-  function peg$parseLiteral() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = peg$parseQuotedString();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseUnquotedLiteral();
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e8); }
-    }
-
-    return s0;
+function peg$parseValue() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$parseQuotedString();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseUnquotedLiteral();
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e7); }
+  }
+  return s0;
+}
 
-  function peg$parseOr() {
-    let s0, s1, s2, s3, s4;
+function peg$parseLiteral() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = peg$parseQuotedString();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseUnquotedLiteral();
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e8); }
+  }
+  return s0;
+}
 
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = [];
-    s2 = peg$parseSpace();
+function peg$parseOr() {
+  let s0, s1, s2, s3, s4;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = [];
+  s2 = peg$parseSpace();
+  if (s2 !== peg$FAILED) {
+    while (s2 !== peg$FAILED) {
+      s1.push(s2);
+      s2 = peg$parseSpace();
+    }
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$matchCi(peg$c5, 2);
     if (s2 !== peg$FAILED) {
-      while (s2 !== peg$FAILED) {
-        s1.push(s2);
-        s2 = peg$parseSpace();
-      }
+      peg$currPos += (2);
     } else {
-      s1 = peg$FAILED;
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e10); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = input.substr(peg$currPos, 2);
-      if (s2.toLowerCase() === peg$c5) {
-        peg$currPos += (2);
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e10); }
-      }
-      if (s2 !== peg$FAILED) {
-        s3 = [];
-        s4 = peg$parseSpace();
-        if (s4 !== peg$FAILED) {
-          while (s4 !== peg$FAILED) {
-            s3.push(s4);
-            s4 = peg$parseSpace();
-          }
-        } else {
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          s1 = [s1, s2, s3];
-          s0 = s1;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e9); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseAnd() {
-    let s0, s1, s2, s3, s4;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = [];
-    s2 = peg$parseSpace();
     if (s2 !== peg$FAILED) {
-      while (s2 !== peg$FAILED) {
-        s1.push(s2);
-        s2 = peg$parseSpace();
-      }
-    } else {
-      s1 = peg$FAILED;
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = input.substr(peg$currPos, 3);
-      if (s2.toLowerCase() === peg$c6) {
-        peg$currPos += (3);
+      s3 = [];
+      s4 = peg$parseSpace();
+      if (s4 !== peg$FAILED) {
+        while (s4 !== peg$FAILED) {
+          s3.push(s4);
+          s4 = peg$parseSpace();
+        }
       } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e12); }
+        s3 = peg$FAILED;
       }
-      if (s2 !== peg$FAILED) {
-        s3 = [];
-        s4 = peg$parseSpace();
-        if (s4 !== peg$FAILED) {
-          while (s4 !== peg$FAILED) {
-            s3.push(s4);
-            s4 = peg$parseSpace();
-          }
-        } else {
-          s3 = peg$FAILED;
-        }
-        if (s3 !== peg$FAILED) {
-          s1 = [s1, s2, s3];
-          s0 = s1;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
+      if (s3 !== peg$FAILED) {
+        s1 = [s1, s2, s3];
+        s0 = s1;
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1127,35 +1020,210 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e11); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e9); }
+  }
+  return s0;
+}
 
-  function peg$parseNot() {
-    let s0, s1, s2, s3;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c7) {
+function peg$parseAnd() {
+  let s0, s1, s2, s3, s4;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = [];
+  s2 = peg$parseSpace();
+  if (s2 !== peg$FAILED) {
+    while (s2 !== peg$FAILED) {
+      s1.push(s2);
+      s2 = peg$parseSpace();
+    }
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$matchCi(peg$c6, 3);
+    if (s2 !== peg$FAILED) {
       peg$currPos += (3);
     } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e12); }
+    }
+    if (s2 !== peg$FAILED) {
+      s3 = [];
+      s4 = peg$parseSpace();
+      if (s4 !== peg$FAILED) {
+        while (s4 !== peg$FAILED) {
+          s3.push(s4);
+          s4 = peg$parseSpace();
+        }
+      } else {
+        s3 = peg$FAILED;
+      }
+      if (s3 !== peg$FAILED) {
+        s1 = [s1, s2, s3];
+        s0 = s1;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e11); }
+  }
+  return s0;
+}
+
+function peg$parseNot() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$matchCi(peg$c7, 3);
+  if (s1 !== peg$FAILED) {
+    peg$currPos += (3);
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e14); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$parseSpace();
+    if (s3 !== peg$FAILED) {
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$parseSpace();
+      }
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e13); }
+  }
+  return s0;
+}
+
+function peg$parseKeyword() {
+  let s0;
+  s0 = peg$parseOr();
+  if (s0 === peg$FAILED) {
+    s0 = peg$parseAnd();
+    if (s0 === peg$FAILED) {
+      s0 = peg$parseNot();
+    }
+  }
+  return s0;
+}
+
+function peg$parseQuotedString() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 34) {
+    s1 = peg$c8;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e15); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = [];
+    s4 = peg$parseQuotedCharacter();
+    while (s4 !== peg$FAILED) {
+      s3.push(s4);
+      s4 = peg$parseQuotedCharacter();
+    }
+    s2 = input.substring(s2, peg$currPos);
+    if (input.charCodeAt(peg$currPos) === 34) {
+      s3 = peg$c8;
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
+    }
+    if (s3 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f12(s2);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseQuotedCharacter() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 92) {
+    s1 = peg$c9;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e16); }
+  }
+  if (s1 !== peg$FAILED) {
+    if (input.length > peg$currPos) {
+      s2 = input.charAt(peg$currPos);
+      peg$currPos++;
+    } else {
+      s2 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e0); }
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = input.charAt(peg$currPos);
+    if (peg$r0.test(s1)) {
+      peg$currPos++;
+    } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e14); }
+      if (peg$silentFails === 0) { peg$fail(peg$e17); }
     }
     if (s1 !== peg$FAILED) {
-      s2 = [];
-      s3 = peg$parseSpace();
-      if (s3 !== peg$FAILED) {
-        while (s3 !== peg$FAILED) {
-          s2.push(s3);
-          s3 = peg$parseSpace();
-        }
+      peg$savedPos = peg$currPos;
+      s2 = peg$f13();
+      if (s2) {
+        s2 = undefined;
       } else {
         s2 = peg$FAILED;
       }
@@ -1170,74 +1238,61 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e13); }
-    }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseKeyword() {
-    let s0;
-
-    s0 = peg$parseOr();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseAnd();
-      if (s0 === peg$FAILED) {
-        s0 = peg$parseNot();
-      }
+function peg$parseUnquotedLiteral() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = [];
+  s3 = peg$parseUnquotedCharacter();
+  if (s3 !== peg$FAILED) {
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      s3 = peg$parseUnquotedCharacter();
     }
-
-    return s0;
+  } else {
+    s2 = peg$FAILED;
   }
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f14(s1);
+  }
+  s0 = s1;
+  return s0;
+}
 
-  function peg$parseQuotedString() {
-    let s0, s1, s2, s3, s4;
-
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c8;
-      peg$currPos++;
+function peg$parseUnquotedCharacter() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parsePlainCharacter();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = peg$currPos;
+    s2 = peg$f15();
+    if (s2) {
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e15); }
+      s2 = peg$FAILED;
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = [];
-      s4 = peg$parseQuotedCharacter();
-      while (s4 !== peg$FAILED) {
-        s3.push(s4);
-        s4 = peg$parseQuotedCharacter();
-      }
-      s2 = input.substring(s2, peg$currPos);
-      if (input.charCodeAt(peg$currPos) === 34) {
-        s3 = peg$c8;
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e15); }
-      }
-      if (s3 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f12(s2);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseQuotedCharacter() {
-    let s0, s1, s2;
-
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 92) {
       s1 = peg$c9;
@@ -1247,13 +1302,7 @@ function peg$parse(input, options) {
       if (peg$silentFails === 0) { peg$fail(peg$e16); }
     }
     if (s1 !== peg$FAILED) {
-      if (input.length > peg$currPos) {
-        s2 = input.charAt(peg$currPos);
-        peg$currPos++;
-      } else {
-        s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e0); }
-      }
+      s2 = peg$parseEscapedCharacter();
       if (s2 !== peg$FAILED) {
         s1 = [s1, s2];
         s0 = s1;
@@ -1266,146 +1315,125 @@ function peg$parse(input, options) {
       s0 = peg$FAILED;
     }
     if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = input.charAt(peg$currPos);
-      if (peg$r0.test(s1)) {
+      if (input.charCodeAt(peg$currPos) === 42) {
+        s0 = peg$c10;
         peg$currPos++;
       } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e17); }
-      }
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = peg$currPos;
-        s2 = peg$f13();
-        if (s2) {
-          s2 = undefined;
-        } else {
-          s2 = peg$FAILED;
-        }
-        if (s2 !== peg$FAILED) {
-          s1 = [s1, s2];
-          s0 = s1;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
         s0 = peg$FAILED;
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseUnquotedLiteral() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = [];
-    s3 = peg$parseUnquotedCharacter();
-    if (s3 !== peg$FAILED) {
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$parseUnquotedCharacter();
-      }
-    } else {
-      s2 = peg$FAILED;
-    }
-    if (s2 !== peg$FAILED) {
-      s1 = input.substring(s1, peg$currPos);
-    } else {
-      s1 = s2;
-    }
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s1 = peg$f14(s1);
-    }
-    s0 = s1;
-
-    return s0;
-  }
-
-  function peg$parseUnquotedCharacter() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parsePlainCharacter();
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = peg$currPos;
-      s2 = peg$f15();
-      if (s2) {
-        s2 = undefined;
-      } else {
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c9;
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e16); }
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$parseEscapedCharacter();
-        if (s2 !== peg$FAILED) {
-          s1 = [s1, s2];
-          s0 = s1;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e18); }
       }
       if (s0 === peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 42) {
-          s0 = peg$c10;
-          peg$currPos++;
+        s0 = peg$currPos;
+        s1 = peg$currPos;
+        peg$silentFails++;
+        s2 = peg$parseKeyword();
+        peg$silentFails--;
+        if (s2 === peg$FAILED) {
+          s1 = undefined;
         } else {
-          s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e18); }
+          peg$currPos = s1;
+          s1 = peg$FAILED;
         }
-        if (s0 === peg$FAILED) {
-          s0 = peg$currPos;
-          s1 = peg$currPos;
-          peg$silentFails++;
-          s2 = peg$parseKeyword();
-          peg$silentFails--;
-          if (s2 === peg$FAILED) {
-            s1 = undefined;
-          } else {
-            peg$currPos = s1;
-            s1 = peg$FAILED;
-          }
-          if (s1 !== peg$FAILED) {
-            s2 = [];
-            s3 = peg$parseSpace();
-            if (s3 !== peg$FAILED) {
-              while (s3 !== peg$FAILED) {
-                s2.push(s3);
-                s3 = peg$parseSpace();
-              }
-            } else {
-              s2 = peg$FAILED;
+        if (s1 !== peg$FAILED) {
+          s2 = [];
+          s3 = peg$parseSpace();
+          if (s3 !== peg$FAILED) {
+            while (s3 !== peg$FAILED) {
+              s2.push(s3);
+              s3 = peg$parseSpace();
             }
-            if (s2 !== peg$FAILED) {
-              s1 = [s1, s2];
+          } else {
+            s2 = peg$FAILED;
+          }
+          if (s2 !== peg$FAILED) {
+            s1 = [s1, s2];
+            s0 = s1;
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      }
+    }
+  }
+  return s0;
+}
+
+function peg$parsePlainCharacter() {
+  let s0, s1, s2;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r1.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e19); }
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    peg$silentFails++;
+    s2 = peg$parseNot();
+    peg$silentFails--;
+    if (s2 === peg$FAILED) {
+      s1 = undefined;
+    } else {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = input.charAt(peg$currPos);
+      if (peg$r2.test(s2)) {
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e20); }
+      }
+      if (s2 !== peg$FAILED) {
+        s1 = [s1, s2];
+        s0 = s1;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  }
+  return s0;
+}
+
+function peg$parseEscapedCharacter() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r3.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e21); }
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 117) {
+      s1 = peg$c11;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parseHexDigit();
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parseHexDigit();
+        if (s3 !== peg$FAILED) {
+          s4 = peg$parseHexDigit();
+          if (s4 !== peg$FAILED) {
+            s5 = peg$parseHexDigit();
+            if (s5 !== peg$FAILED) {
+              s1 = [s1, s2, s3, s4, s5];
               s0 = s1;
             } else {
               peg$currPos = s0;
@@ -1415,229 +1443,10 @@ function peg$parse(input, options) {
             peg$currPos = s0;
             s0 = peg$FAILED;
           }
-        }
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parsePlainCharacter() {
-    let s0, s1, s2;
-
-    s0 = input.charAt(peg$currPos);
-    if (peg$r1.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e19); }
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$currPos;
-      peg$silentFails++;
-      s2 = peg$parseNot();
-      peg$silentFails--;
-      if (s2 === peg$FAILED) {
-        s1 = undefined;
-      } else {
-        peg$currPos = s1;
-        s1 = peg$FAILED;
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = input.charAt(peg$currPos);
-        if (peg$r2.test(s2)) {
-          peg$currPos++;
-        } else {
-          s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e20); }
-        }
-        if (s2 !== peg$FAILED) {
-          s1 = [s1, s2];
-          s0 = s1;
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
         }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseEscapedCharacter() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = input.charAt(peg$currPos);
-    if (peg$r3.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e21); }
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 117) {
-        s1 = peg$c11;
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e22); }
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$parseHexDigit();
-        if (s2 !== peg$FAILED) {
-          s3 = peg$parseHexDigit();
-          if (s3 !== peg$FAILED) {
-            s4 = peg$parseHexDigit();
-            if (s4 !== peg$FAILED) {
-              s5 = peg$parseHexDigit();
-              if (s5 !== peg$FAILED) {
-                s1 = [s1, s2, s3, s4, s5];
-                s0 = s1;
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-      if (s0 === peg$FAILED) {
-        s0 = input.substr(peg$currPos, 2);
-        if (s0.toLowerCase() === peg$c5) {
-          peg$currPos += (2);
-        } else {
-          s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e10); }
-        }
-        if (s0 === peg$FAILED) {
-          s0 = input.substr(peg$currPos, 3);
-          if (s0.toLowerCase() === peg$c6) {
-            peg$currPos += (3);
-          } else {
-            s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e12); }
-          }
-          if (s0 === peg$FAILED) {
-            s0 = input.substr(peg$currPos, 3);
-            if (s0.toLowerCase() === peg$c7) {
-              peg$currPos += (3);
-            } else {
-              s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e14); }
-            }
-          }
-        }
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseHexDigit() {
-    let s0;
-
-    s0 = input.charAt(peg$currPos);
-    if (peg$r4.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseRangeOperator() {
-    let s0, s1;
-
-    peg$silentFails++;
-    if (input.substr(peg$currPos, 2) === peg$c12) {
-      s0 = peg$c12;
-      peg$currPos += 2;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e25); }
-    }
-    if (s0 === peg$FAILED) {
-      if (input.substr(peg$currPos, 2) === peg$c13) {
-        s0 = peg$c13;
-        peg$currPos += 2;
-      } else {
-        s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e26); }
-      }
-      if (s0 === peg$FAILED) {
-        s0 = input.charAt(peg$currPos);
-        if (peg$r5.test(s0)) {
-          peg$currPos++;
-        } else {
-          s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e27); }
-        }
-      }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e24); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseOptionalSpace() {
-    let s0, s1;
-
-    s0 = [];
-    s1 = peg$parseSpace();
-    while (s1 !== peg$FAILED) {
-      s0.push(s1);
-      s1 = peg$parseSpace();
-    }
-
-    return s0;
-  }
-
-  function peg$parseSpace() {
-    let s0, s1, s2;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = input.charAt(peg$currPos);
-    if (peg$r6.test(s1)) {
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e29); }
-    }
-    if (s1 !== peg$FAILED) {
-      peg$savedPos = peg$currPos;
-      s2 = peg$f16();
-      if (s2) {
-        s2 = undefined;
-      } else {
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1646,17 +1455,186 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
     if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e28); }
+      s0 = peg$matchCi(peg$c5, 2);
+      if (s0 !== peg$FAILED) {
+        peg$currPos += (2);
+      } else {
+        s0 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e10); }
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$matchCi(peg$c6, 3);
+        if (s0 !== peg$FAILED) {
+          peg$currPos += (3);
+        } else {
+          s0 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e12); }
+        }
+        if (s0 === peg$FAILED) {
+          s0 = peg$matchCi(peg$c7, 3);
+          if (s0 !== peg$FAILED) {
+            peg$currPos += (3);
+          } else {
+            s0 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e14); }
+          }
+        }
+      }
     }
-
-    return s0;
   }
+  return s0;
+}
 
+function peg$parseHexDigit() {
+  let s0;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r4.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e23); }
+  }
+  return s0;
+}
 
-  const b = options.b;
+function peg$parseRangeOperator() {
+  let s0, s1;
+  peg$silentFails++;
+  if (input.startsWith(peg$c12, peg$currPos)) {
+    s0 = peg$c12;
+    peg$currPos += 2;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e25); }
+  }
+  if (s0 === peg$FAILED) {
+    if (input.startsWith(peg$c13, peg$currPos)) {
+      s0 = peg$c13;
+      peg$currPos += 2;
+    } else {
+      s0 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e26); }
+    }
+    if (s0 === peg$FAILED) {
+      s0 = input.charAt(peg$currPos);
+      if (peg$r5.test(s0)) {
+        peg$currPos++;
+      } else {
+        s0 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      }
+    }
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e24); }
+  }
+  return s0;
+}
+
+function peg$parseOptionalSpace() {
+  let s0, s1;
+  s0 = [];
+  s1 = peg$parseSpace();
+  while (s1 !== peg$FAILED) {
+    s0.push(s1);
+    s1 = peg$parseSpace();
+  }
+  return s0;
+}
+
+function peg$parseSpace() {
+  let s0, s1, s2;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = input.charAt(peg$currPos);
+  if (peg$r6.test(s1)) {
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e29); }
+  }
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = peg$currPos;
+    s2 = peg$f16();
+    if (s2) {
+      s2 = undefined;
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e28); }
+  }
+  return s0;
+}
+
+function more(re) {
+  re.lastIndex = peg$currPos;
+  if (re.test(input)) peg$currPos = re.lastIndex;
+  return true;
+}
+
+// A case-insensitive literal at peg$currPos (see peggy-hoist.ts): the matched text, or peg$FAILED.
+function peg$matchCi(lit, n) {
+  const p = peg$currPos;
+  if (p + n <= input.length) {
+    let i = 0;
+    for (; i < n; i++) {
+      let c = input.charCodeAt(p + i);
+      if (c >= 128) break;
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== lit.charCodeAt(i)) return peg$FAILED;
+    }
+    if (i === n) return input.substr(p, n);
+  }
+  const s = input.substr(p, n);
+  return s.toLowerCase() === lit ? s : peg$FAILED;
+}
+
+function peg$parse(input$, options$) {
+  if (peg$busy) throw new Error("re-entrant parse: an action called the parser it runs in (see src/lang/shared/peggy-hoist.ts)");
+  peg$busy = true;
+  try {
+    return peg$run(input$, options$);
+  } finally {
+    peg$busy = false;
+  }
+}
+
+function peg$run(input$, options$) {
+  input = input$;
+  options = options$ !== undefined ? options$ : {};
+  peg$source = options.grammarSource;
+  peg$startRuleFunction = peg$parsestart;
+  peg$currPos = options.peg$currPos | 0;
+  peg$savedPos = peg$currPos;
+  peg$posDetailsCache = [{ line: 1, column: 1 }];
+  peg$maxFailPos = peg$currPos;
+  peg$maxFailExpected = options.peg$maxFailExpected || [];
+  peg$silentFails = options.peg$silentFails | 0;
+  peg$result = undefined;
+  if (options.startRule) {
+    if (!(options.startRule in peg$startRuleFunctions)) {
+      throw new Error("Can't start parsing from rule \"" + options.startRule + "\".");
+    }
+    peg$startRuleFunction = peg$startRuleFunctions[options.startRule];
+  }
+  b = options.b;
   // Fast path for runs of characters: `X &{ return more(RE); }` matches X and then whatever the
   // sticky regex RE matches right after it, in one regex test instead of one parser step per
   // character. Each use is annotated with the peggy expression it stands for, and RE matches
@@ -1664,14 +1642,9 @@ function peg$parse(input, options) {
   // variable of the generated parse function this block is compiled into) and always succeeds.
   // PLAIN_UNQUOTED = (PlainCharacter / !Keyword Space+)*: a whitespace run is taken whole and
   // only when no `or`/`and` + whitespace follows it.
-  const PLAIN_UNQUOTED = /(?:[^\\():<>"*{} \t\r\n\u00A0nN]|[nN](?![oO][tT][ \t\r\n\u00A0])|[ \t\r\n\u00A0]+(?![ \t\r\n\u00A0]|[oO][rR][ \t\r\n\u00A0]|[aA][nN][dD][ \t\r\n\u00A0]))*/y;
-  const PLAIN_QUOTED = /[^"\\]*/y;
-  const SPACES = /[ \t\r\n\u00A0]*/y;
-  function more(re) {
-    re.lastIndex = peg$currPos;
-    if (re.test(input)) peg$currPos = re.lastIndex;
-    return true;
-  }
+  PLAIN_UNQUOTED = /(?:[^\\():<>"*{} \t\r\n\u00A0nN]|[nN](?![oO][tT][ \t\r\n\u00A0])|[ \t\r\n\u00A0]+(?![ \t\r\n\u00A0]|[oO][rR][ \t\r\n\u00A0]|[aA][nN][dD][ \t\r\n\u00A0]))*/y;
+  PLAIN_QUOTED = /[^"\\]*/y;
+  SPACES = /[ \t\r\n\u00A0]*/y;
 
   peg$result = peg$startRuleFunction();
 

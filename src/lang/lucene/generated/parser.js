@@ -156,332 +156,330 @@ class peg$SyntaxError extends SyntaxError {
   }
 }
 
-function peg$parse(input, options) {
-  options = options !== undefined ? options : {};
+// peg$parse below was rewritten by src/lang/shared/peggy-hoist.ts: rule functions, actions and
+// grammar constants are module-level; the parser state is module variables set per parse.
+var input, options, peg$source, peg$startRuleFunction, peg$currPos, peg$savedPos, peg$posDetailsCache, peg$maxFailPos, peg$maxFailExpected, peg$silentFails, peg$result, b;
+var peg$busy = false;
 
-  const peg$FAILED = {};
-  const peg$source = options.grammarSource;
+const peg$FAILED = {};
+const peg$startRuleFunctions = {
+  start: peg$parsestart,
+};
+const peg$c0 = "AND";
+const peg$c1 = "&&";
+const peg$c2 = "OR";
+const peg$c3 = "||";
+const peg$c4 = "+";
+const peg$c5 = "-";
+const peg$c6 = "!";
+const peg$c7 = "NOT";
+const peg$c8 = ":";
+const peg$c9 = "(";
+const peg$c10 = ")";
+const peg$c11 = "*";
+const peg$c12 = "\"";
+const peg$c13 = "/";
+const peg$c14 = "TO";
+const peg$c15 = "~";
+const peg$c16 = ".";
+const peg$c17 = "^";
+const peg$c18 = "\\\"";
+const peg$c19 = "\\";
+const peg$c20 = "\\/";
+const peg$r0 = /^[[{]/;
+const peg$r1 = /^[\]}]/;
+const peg$r2 = /^[+\-!]/;
+const peg$r3 = /^[0-9]/;
+const peg$r4 = /^[^"]/;
+const peg$r5 = /^[^ \]}]/;
+const peg$r6 = /^[^"\\]/;
+const peg$r7 = /^[^\/]/;
+const peg$r8 = /^[^ \t\n\r\u3000+\-!():\^[\]"{}~\\\/]/;
+const peg$r9 = /^[+\-]/;
+const peg$r10 = /^[ \t\n\r\u3000]/;
+const peg$e0 = peg$otherExpectation("AND/OR");
+const peg$e1 = peg$literalExpectation("AND", false);
+const peg$e2 = peg$literalExpectation("&&", false);
+const peg$e3 = peg$literalExpectation("OR", false);
+const peg$e4 = peg$literalExpectation("||", false);
+const peg$e5 = peg$otherExpectation("+/-/!/NOT");
+const peg$e6 = peg$literalExpectation("+", false);
+const peg$e7 = peg$literalExpectation("-", false);
+const peg$e8 = peg$literalExpectation("!", false);
+const peg$e9 = peg$literalExpectation("NOT", false);
+const peg$e10 = peg$literalExpectation(":", false);
+const peg$e11 = peg$literalExpectation("(", false);
+const peg$e12 = peg$literalExpectation(")", false);
+const peg$e13 = peg$otherExpectation("field name");
+const peg$e14 = peg$literalExpectation("*", false);
+const peg$e15 = peg$otherExpectation("term");
+const peg$e16 = peg$literalExpectation("\"", false);
+const peg$e17 = peg$literalExpectation("/", false);
+const peg$e18 = peg$classExpectation(["[", "{"], false, false, false);
+const peg$e19 = peg$literalExpectation("TO", false);
+const peg$e20 = peg$classExpectation(["]", "}"], false, false, false);
+const peg$e21 = peg$classExpectation(["+", "-", "!"], false, false, false);
+const peg$e22 = peg$otherExpectation("~");
+const peg$e23 = peg$literalExpectation("~", false);
+const peg$e24 = peg$literalExpectation(".", false);
+const peg$e25 = peg$otherExpectation("^");
+const peg$e26 = peg$literalExpectation("^", false);
+const peg$e27 = peg$classExpectation([["0", "9"]], false, false, false);
+const peg$e28 = peg$otherExpectation("range bound");
+const peg$e29 = peg$literalExpectation("\\\"", false);
+const peg$e30 = peg$classExpectation(["\""], true, false, false);
+const peg$e31 = peg$classExpectation([" ", "]", "}"], true, false, false);
+const peg$e32 = peg$literalExpectation("\\", false);
+const peg$e33 = peg$anyExpectation();
+const peg$e34 = peg$classExpectation(["\"", "\\"], true, false, false);
+const peg$e35 = peg$literalExpectation("\\/", false);
+const peg$e36 = peg$classExpectation(["/"], true, false, false);
+const peg$e37 = peg$classExpectation([" ", "\t", "\n", "\r", "\u3000", "+", "-", "!", "(", ")", ":", "^", "[", "]", "\"", "{", "}", "~", "\\", "/"], true, false, false);
+const peg$e38 = peg$classExpectation(["+", "-"], false, false, false);
+const peg$e39 = peg$otherExpectation("whitespace");
+const peg$e40 = peg$classExpectation([" ", "\t", "\n", "\r", "\u3000"], false, false, false);
+function peg$f0(first, rest) {    return b.query(first, rest, range());  }
 
-  const peg$startRuleFunctions = {
-    start: peg$parsestart,
+function peg$f1(mod, query) {    return b.clause(null, mod, query, range());  }
+
+function peg$f2(conj, mod, query) {    return b.clause(conj, mod, query, range());  }
+
+function peg$f3() {    return 'AND';  }
+
+function peg$f4() {    return 'OR';  }
+
+function peg$f5() {    return '+';  }
+
+function peg$f6() {    return '-';  }
+
+function peg$f7() {    return 'NOT';  }
+
+function peg$f8() {    return 'NOT';  }
+
+function peg$f9(field, query, boost) {    return { group: query, boost };  }
+
+function peg$f10(field, make) {    return { make };  }
+
+function peg$f11(field, body) {
+  if (body.make) return body.make(field);
+  return b.boost(b.fieldGroup(field, body.group, range()), body.boost, range());
+}
+
+function peg$f12() {    return '*';  }
+
+function peg$f13(raw) {    return !b.hasWildcard(raw);  }
+
+function peg$f14(raw) {    return fieldName(raw);  }
+
+function peg$f15(raw, slop, boost, slop2) {
+  checkEscapes(raw);
+  const r = range();
+  return (field) => b.boost(ok(b.phrase(field, raw, slop ?? slop2, r)), boost, r);
+}
+
+function peg$f16(pattern, boost) {
+  const r = range();
+  return (field) => b.boost(b.regex(field, pattern, r), boost, r);
+}
+
+function peg$f17(open, lo, hi, close, boost) {
+  if (!lo.quoted) checkEscapes(lo.raw);
+  if (!hi.quoted) checkEscapes(hi.raw);
+  const r = range();
+  return (field) => b.boost(ok(b.range(field, open, lo, hi, close, r)), boost, r);
+}
+
+function peg$f18(raw, boost) {
+  const r = range();
+  return (field) => b.boost(ok(b.term(field, raw, null, r)), boost, r);
+}
+
+function peg$f19(raw, fuzzy, boost, fuzzy2) {
+  checkEscapes(raw);
+  const r = range();
+  return (field) => b.boost(ok(b.term(field, raw, fuzzy ?? fuzzy2, r)), boost, r);
+}
+
+function peg$f20(digits) {    return b.fuzzy(digits);  }
+
+function peg$f21(raw) {    return { raw, quoted: true };  }
+
+function peg$f22(raw) {    return { raw, quoted: false };  }
+
+function text() {
+  return input.substring(peg$savedPos, peg$currPos);
+}
+
+function offset() {
+  return peg$savedPos;
+}
+
+function range() {
+  return {
+    source: peg$source,
+    start: peg$savedPos,
+    end: peg$currPos,
   };
-  let peg$startRuleFunction = peg$parsestart;
+}
 
-  const peg$c0 = "AND";
-  const peg$c1 = "&&";
-  const peg$c2 = "OR";
-  const peg$c3 = "||";
-  const peg$c4 = "+";
-  const peg$c5 = "-";
-  const peg$c6 = "!";
-  const peg$c7 = "NOT";
-  const peg$c8 = ":";
-  const peg$c9 = "(";
-  const peg$c10 = ")";
-  const peg$c11 = "*";
-  const peg$c12 = "\"";
-  const peg$c13 = "/";
-  const peg$c14 = "TO";
-  const peg$c15 = "~";
-  const peg$c16 = ".";
-  const peg$c17 = "^";
-  const peg$c18 = "\\\"";
-  const peg$c19 = "\\";
-  const peg$c20 = "\\/";
+function location() {
+  return peg$computeLocation(peg$savedPos, peg$currPos);
+}
 
-  const peg$r0 = /^[[{]/;
-  const peg$r1 = /^[\]}]/;
-  const peg$r2 = /^[+\-!]/;
-  const peg$r3 = /^[0-9]/;
-  const peg$r4 = /^[^"]/;
-  const peg$r5 = /^[^ \]}]/;
-  const peg$r6 = /^[^"\\]/;
-  const peg$r7 = /^[^\/]/;
-  const peg$r8 = /^[^ \t\n\r\u3000+\-!():\^[\]"{}~\\\/]/;
-  const peg$r9 = /^[+\-]/;
-  const peg$r10 = /^[ \t\n\r\u3000]/;
+function expected(description, location) {
+  location = location !== undefined
+    ? location
+    : peg$computeLocation(peg$savedPos, peg$currPos);
+  throw peg$buildStructuredError(
+    [peg$otherExpectation(description)],
+    input.substring(peg$savedPos, peg$currPos),
+    location
+  );
+}
 
-  const peg$e0 = peg$otherExpectation("AND/OR");
-  const peg$e1 = peg$literalExpectation("AND", false);
-  const peg$e2 = peg$literalExpectation("&&", false);
-  const peg$e3 = peg$literalExpectation("OR", false);
-  const peg$e4 = peg$literalExpectation("||", false);
-  const peg$e5 = peg$otherExpectation("+/-/!/NOT");
-  const peg$e6 = peg$literalExpectation("+", false);
-  const peg$e7 = peg$literalExpectation("-", false);
-  const peg$e8 = peg$literalExpectation("!", false);
-  const peg$e9 = peg$literalExpectation("NOT", false);
-  const peg$e10 = peg$literalExpectation(":", false);
-  const peg$e11 = peg$literalExpectation("(", false);
-  const peg$e12 = peg$literalExpectation(")", false);
-  const peg$e13 = peg$otherExpectation("field name");
-  const peg$e14 = peg$literalExpectation("*", false);
-  const peg$e15 = peg$otherExpectation("term");
-  const peg$e16 = peg$literalExpectation("\"", false);
-  const peg$e17 = peg$literalExpectation("/", false);
-  const peg$e18 = peg$classExpectation(["[", "{"], false, false, false);
-  const peg$e19 = peg$literalExpectation("TO", false);
-  const peg$e20 = peg$classExpectation(["]", "}"], false, false, false);
-  const peg$e21 = peg$classExpectation(["+", "-", "!"], false, false, false);
-  const peg$e22 = peg$otherExpectation("~");
-  const peg$e23 = peg$literalExpectation("~", false);
-  const peg$e24 = peg$literalExpectation(".", false);
-  const peg$e25 = peg$otherExpectation("^");
-  const peg$e26 = peg$literalExpectation("^", false);
-  const peg$e27 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e28 = peg$otherExpectation("range bound");
-  const peg$e29 = peg$literalExpectation("\\\"", false);
-  const peg$e30 = peg$classExpectation(["\""], true, false, false);
-  const peg$e31 = peg$classExpectation([" ", "]", "}"], true, false, false);
-  const peg$e32 = peg$literalExpectation("\\", false);
-  const peg$e33 = peg$anyExpectation();
-  const peg$e34 = peg$classExpectation(["\"", "\\"], true, false, false);
-  const peg$e35 = peg$literalExpectation("\\/", false);
-  const peg$e36 = peg$classExpectation(["/"], true, false, false);
-  const peg$e37 = peg$classExpectation([" ", "\t", "\n", "\r", "\u3000", "+", "-", "!", "(", ")", ":", "^", "[", "]", "\"", "{", "}", "~", "\\", "/"], true, false, false);
-  const peg$e38 = peg$classExpectation(["+", "-"], false, false, false);
-  const peg$e39 = peg$otherExpectation("whitespace");
-  const peg$e40 = peg$classExpectation([" ", "\t", "\n", "\r", "\u3000"], false, false, false);
+function error(message, location) {
+  location = location !== undefined
+    ? location
+    : peg$computeLocation(peg$savedPos, peg$currPos);
+  throw peg$buildSimpleError(message, location);
+}
 
-  function peg$f0(first, rest) {    return b.query(first, rest, range());  }
-  function peg$f1(mod, query) {    return b.clause(null, mod, query, range());  }
-  function peg$f2(conj, mod, query) {    return b.clause(conj, mod, query, range());  }
-  function peg$f3() {    return 'AND';  }
-  function peg$f4() {    return 'OR';  }
-  function peg$f5() {    return '+';  }
-  function peg$f6() {    return '-';  }
-  function peg$f7() {    return 'NOT';  }
-  function peg$f8() {    return 'NOT';  }
-  function peg$f9(field, query, boost) {    return { group: query, boost };  }
-  function peg$f10(field, make) {    return { make };  }
-  function peg$f11(field, body) {
-    if (body.make) return body.make(field);
-    return b.boost(b.fieldGroup(field, body.group, range()), body.boost, range());
+function peg$getUnicode(pos = peg$currPos) {
+  const cp = input.codePointAt(pos);
+  if (cp === undefined) {
+    return "";
   }
-  function peg$f12() {    return '*';  }
-  function peg$f13(raw) {    return !b.hasWildcard(raw);  }
-  function peg$f14(raw) {    return fieldName(raw);  }
-  function peg$f15(raw, slop, boost, slop2) {
-    checkEscapes(raw);
-    const r = range();
-    return (field) => b.boost(ok(b.phrase(field, raw, slop ?? slop2, r)), boost, r);
-  }
-  function peg$f16(pattern, boost) {
-    const r = range();
-    return (field) => b.boost(b.regex(field, pattern, r), boost, r);
-  }
-  function peg$f17(open, lo, hi, close, boost) {
-    if (!lo.quoted) checkEscapes(lo.raw);
-    if (!hi.quoted) checkEscapes(hi.raw);
-    const r = range();
-    return (field) => b.boost(ok(b.range(field, open, lo, hi, close, r)), boost, r);
-  }
-  function peg$f18(raw, boost) {
-    const r = range();
-    return (field) => b.boost(ok(b.term(field, raw, null, r)), boost, r);
-  }
-  function peg$f19(raw, fuzzy, boost, fuzzy2) {
-    checkEscapes(raw);
-    const r = range();
-    return (field) => b.boost(ok(b.term(field, raw, fuzzy ?? fuzzy2, r)), boost, r);
-  }
-  function peg$f20(digits) {    return b.fuzzy(digits);  }
-  function peg$f21(raw) {    return { raw, quoted: true };  }
-  function peg$f22(raw) {    return { raw, quoted: false };  }
-  let peg$currPos = options.peg$currPos | 0;
-  let peg$savedPos = peg$currPos;
-  const peg$posDetailsCache = [{ line: 1, column: 1 }];
-  let peg$maxFailPos = peg$currPos;
-  let peg$maxFailExpected = options.peg$maxFailExpected || [];
-  let peg$silentFails = options.peg$silentFails | 0;
+  return String.fromCodePoint(cp);
+}
 
-  let peg$result;
+function peg$literalExpectation(text, ignoreCase) {
+  return { type: "literal", text, ignoreCase };
+}
 
-  if (options.startRule) {
-    if (!(options.startRule in peg$startRuleFunctions)) {
-      throw new Error("Can't start parsing from rule \"" + options.startRule + "\".");
-    }
+function peg$classExpectation(parts, inverted, ignoreCase, unicode) {
+  return { type: "class", parts, inverted, ignoreCase, unicode };
+}
 
-    peg$startRuleFunction = peg$startRuleFunctions[options.startRule];
-  }
+function peg$anyExpectation() {
+  return { type: "any" };
+}
 
-  function text() {
-    return input.substring(peg$savedPos, peg$currPos);
-  }
+function peg$endExpectation() {
+  return { type: "end" };
+}
 
-  function offset() {
-    return peg$savedPos;
-  }
+function peg$otherExpectation(description) {
+  return { type: "other", description };
+}
 
-  function range() {
-    return {
-      source: peg$source,
-      start: peg$savedPos,
-      end: peg$currPos,
-    };
-  }
-
-  function location() {
-    return peg$computeLocation(peg$savedPos, peg$currPos);
-  }
-
-  function expected(description, location) {
-    location = location !== undefined
-      ? location
-      : peg$computeLocation(peg$savedPos, peg$currPos);
-
-    throw peg$buildStructuredError(
-      [peg$otherExpectation(description)],
-      input.substring(peg$savedPos, peg$currPos),
-      location
-    );
-  }
-
-  function error(message, location) {
-    location = location !== undefined
-      ? location
-      : peg$computeLocation(peg$savedPos, peg$currPos);
-
-    throw peg$buildSimpleError(message, location);
-  }
-
-  function peg$getUnicode(pos = peg$currPos) {
-    const cp = input.codePointAt(pos);
-    if (cp === undefined) {
-      return "";
-    }
-    return String.fromCodePoint(cp);
-  }
-
-  function peg$literalExpectation(text, ignoreCase) {
-    return { type: "literal", text, ignoreCase };
-  }
-
-  function peg$classExpectation(parts, inverted, ignoreCase, unicode) {
-    return { type: "class", parts, inverted, ignoreCase, unicode };
-  }
-
-  function peg$anyExpectation() {
-    return { type: "any" };
-  }
-
-  function peg$endExpectation() {
-    return { type: "end" };
-  }
-
-  function peg$otherExpectation(description) {
-    return { type: "other", description };
-  }
-
-  function peg$computePosDetails(pos) {
-    let details = peg$posDetailsCache[pos];
-    let p;
-
-    if (details) {
-      return details;
+function peg$computePosDetails(pos) {
+  let details = peg$posDetailsCache[pos];
+  let p;
+  if (details) {
+    return details;
+  } else {
+    if (pos >= peg$posDetailsCache.length) {
+      p = peg$posDetailsCache.length - 1;
     } else {
-      if (pos >= peg$posDetailsCache.length) {
-        p = peg$posDetailsCache.length - 1;
+      p = pos;
+      while (!peg$posDetailsCache[--p]) {}
+    }
+    details = peg$posDetailsCache[p];
+    details = {
+      line: details.line,
+      column: details.column,
+    };
+    while (p < pos) {
+      if (input.charCodeAt(p) === 10) {
+        details.line++;
+        details.column = 1;
       } else {
-        p = pos;
-        while (!peg$posDetailsCache[--p]) {}
+        details.column++;
       }
-
-      details = peg$posDetailsCache[p];
-      details = {
-        line: details.line,
-        column: details.column,
-      };
-
-      while (p < pos) {
-        if (input.charCodeAt(p) === 10) {
-          details.line++;
-          details.column = 1;
-        } else {
-          details.column++;
-        }
-
-        p++;
-      }
-
-      peg$posDetailsCache[pos] = details;
-
-      return details;
+      p++;
     }
+    peg$posDetailsCache[pos] = details;
+    return details;
   }
+}
 
-  function peg$computeLocation(startPos, endPos, offset) {
-    const startPosDetails = peg$computePosDetails(startPos);
-    const endPosDetails = peg$computePosDetails(endPos);
-
-    const res = {
-      source: peg$source,
-      start: {
-        offset: startPos,
-        line: startPosDetails.line,
-        column: startPosDetails.column,
-      },
-      end: {
-        offset: endPos,
-        line: endPosDetails.line,
-        column: endPosDetails.column,
-      },
-    };
-    if (offset && peg$source && (typeof peg$source.offset === "function")) {
-      res.start = peg$source.offset(res.start);
-      res.end = peg$source.offset(res.end);
-    }
-    return res;
+function peg$computeLocation(startPos, endPos, offset) {
+  const startPosDetails = peg$computePosDetails(startPos);
+  const endPosDetails = peg$computePosDetails(endPos);
+  const res = {
+    source: peg$source,
+    start: {
+      offset: startPos,
+      line: startPosDetails.line,
+      column: startPosDetails.column,
+    },
+    end: {
+      offset: endPos,
+      line: endPosDetails.line,
+      column: endPosDetails.column,
+    },
+  };
+  if (offset && peg$source && (typeof peg$source.offset === "function")) {
+    res.start = peg$source.offset(res.start);
+    res.end = peg$source.offset(res.end);
   }
+  return res;
+}
 
-  function peg$fail(expected) {
-    if (peg$currPos < peg$maxFailPos) { return; }
-
-    if (peg$currPos > peg$maxFailPos) {
-      peg$maxFailPos = peg$currPos;
-      peg$maxFailExpected = [];
-    }
-
-    peg$maxFailExpected.push(expected);
+function peg$fail(expected) {
+  if (peg$currPos < peg$maxFailPos) { return; }
+  if (peg$currPos > peg$maxFailPos) {
+    peg$maxFailPos = peg$currPos;
+    peg$maxFailExpected = [];
   }
+  peg$maxFailExpected.push(expected);
+}
 
-  function peg$buildSimpleError(message, location) {
-    return new peg$SyntaxError(message, null, null, location);
+function peg$buildSimpleError(message, location) {
+  return new peg$SyntaxError(message, null, null, location);
+}
+
+function peg$buildStructuredError(expected, found, location) {
+  return new peg$SyntaxError(
+    peg$SyntaxError.buildMessage(expected, found),
+    expected,
+    found,
+    location
+  );
+}
+
+function peg$parsestart() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$parse_();
+  s2 = peg$parseQuery();
+  if (s2 !== peg$FAILED) {
+    s3 = peg$parse_();
+    s0 = s2;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$buildStructuredError(expected, found, location) {
-    return new peg$SyntaxError(
-      peg$SyntaxError.buildMessage(expected, found),
-      expected,
-      found,
-      location
-    );
-  }
-
-  function peg$parsestart() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$parse_();
-    s2 = peg$parseQuery();
-    if (s2 !== peg$FAILED) {
-      s3 = peg$parse_();
-      s0 = s2;
+function peg$parseQuery() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$parseFirstClause();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    s5 = peg$parseNextClause();
+    if (s5 !== peg$FAILED) {
+      s3 = s5;
     } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      peg$currPos = s3;
+      s3 = peg$FAILED;
     }
-
-    return s0;
-  }
-
-  function peg$parseQuery() {
-    let s0, s1, s2, s3, s4, s5;
-
-    s0 = peg$currPos;
-    s1 = peg$parseFirstClause();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       s4 = peg$parse_();
       s5 = peg$parseNextClause();
@@ -491,115 +489,138 @@ function peg$parse(input, options) {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        s5 = peg$parseNextClause();
-        if (s5 !== peg$FAILED) {
-          s3 = s5;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = s0;
-      s0 = peg$f0(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
-
-    return s0;
+    peg$savedPos = s0;
+    s0 = peg$f0(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseFirstClause() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$parseModifier();
-    if (s2 !== peg$FAILED) {
-      s3 = peg$parse_();
-      s1 = s2;
-    } else {
-      peg$currPos = s1;
-      s1 = peg$FAILED;
-    }
-    if (s1 === peg$FAILED) {
-      s1 = null;
-    }
-    s2 = peg$parseClause();
-    if (s2 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s0 = peg$f1(s1, s2);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
+function peg$parseFirstClause() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$parseModifier();
+  if (s2 !== peg$FAILED) {
+    s3 = peg$parse_();
+    s1 = s2;
+  } else {
+    peg$currPos = s1;
+    s1 = peg$FAILED;
   }
+  if (s1 === peg$FAILED) {
+    s1 = null;
+  }
+  s2 = peg$parseClause();
+  if (s2 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s0 = peg$f1(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
 
-  function peg$parseNextClause() {
-    let s0, s1, s2, s3, s4;
+function peg$parseNextClause() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$parseConjunction();
+  if (s2 !== peg$FAILED) {
+    s3 = peg$parse_();
+    s1 = s2;
+  } else {
+    peg$currPos = s1;
+    s1 = peg$FAILED;
+  }
+  if (s1 === peg$FAILED) {
+    s1 = null;
+  }
+  s2 = peg$currPos;
+  s3 = peg$parseModifier();
+  if (s3 !== peg$FAILED) {
+    s4 = peg$parse_();
+    s2 = s3;
+  } else {
+    peg$currPos = s2;
+    s2 = peg$FAILED;
+  }
+  if (s2 === peg$FAILED) {
+    s2 = null;
+  }
+  s3 = peg$parseClause();
+  if (s3 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s0 = peg$f2(s1, s2, s3);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
 
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$parseConjunction();
-    if (s2 !== peg$FAILED) {
-      s3 = peg$parse_();
-      s1 = s2;
+function peg$parseConjunction() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c0, peg$currPos)) {
+    s1 = peg$c0;
+    peg$currPos += 3;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e1); }
+  }
+  if (s1 === peg$FAILED) {
+    if (input.startsWith(peg$c1, peg$currPos)) {
+      s1 = peg$c1;
+      peg$currPos += 2;
     } else {
-      peg$currPos = s1;
       s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e2); }
     }
-    if (s1 === peg$FAILED) {
-      s1 = null;
-    }
+  }
+  if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
-    s3 = peg$parseModifier();
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parse_();
-      s2 = s3;
+    peg$silentFails++;
+    s3 = peg$parseTermChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
     } else {
       peg$currPos = s2;
       s2 = peg$FAILED;
     }
-    if (s2 === peg$FAILED) {
-      s2 = null;
-    }
-    s3 = peg$parseClause();
-    if (s3 !== peg$FAILED) {
+    if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f2(s1, s2, s3);
+      s0 = peg$f3();
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseConjunction() {
-    let s0, s1, s2, s3;
-
-    peg$silentFails++;
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c0) {
-      s1 = peg$c0;
-      peg$currPos += 3;
+    if (input.startsWith(peg$c2, peg$currPos)) {
+      s1 = peg$c2;
+      peg$currPos += 2;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e1); }
+      if (peg$silentFails === 0) { peg$fail(peg$e3); }
     }
     if (s1 === peg$FAILED) {
-      if (input.substr(peg$currPos, 2) === peg$c1) {
-        s1 = peg$c1;
+      if (input.startsWith(peg$c3, peg$currPos)) {
+        s1 = peg$c3;
         peg$currPos += 2;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e2); }
+        if (peg$silentFails === 0) { peg$fail(peg$e4); }
       }
     }
     if (s1 !== peg$FAILED) {
@@ -615,7 +636,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f3();
+        s0 = peg$f4();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -624,67 +645,56 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.substr(peg$currPos, 2) === peg$c2) {
-        s1 = peg$c2;
-        peg$currPos += 2;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e3); }
-      }
-      if (s1 === peg$FAILED) {
-        if (input.substr(peg$currPos, 2) === peg$c3) {
-          s1 = peg$c3;
-          peg$currPos += 2;
-        } else {
-          s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e4); }
-        }
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        peg$silentFails++;
-        s3 = peg$parseTermChar();
-        peg$silentFails--;
-        if (s3 === peg$FAILED) {
-          s2 = undefined;
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
-        if (s2 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f4();
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e0); }
-    }
-
-    return s0;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e0); }
+  }
+  return s0;
+}
 
-  function peg$parseModifier() {
-    let s0, s1, s2, s3;
-
+function peg$parseModifier() {
+  let s0, s1, s2, s3;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 43) {
+    s1 = peg$c4;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e6); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$silentFails++;
+    s3 = peg$parseSpace();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f5();
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 43) {
-      s1 = peg$c4;
+    if (input.charCodeAt(peg$currPos) === 45) {
+      s1 = peg$c5;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e6); }
+      if (peg$silentFails === 0) { peg$fail(peg$e7); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -699,7 +709,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f5();
+        s0 = peg$f6();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -710,12 +720,12 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 45) {
-        s1 = peg$c5;
+      if (input.charCodeAt(peg$currPos) === 33) {
+        s1 = peg$c6;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e7); }
+        if (peg$silentFails === 0) { peg$fail(peg$e8); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
@@ -730,7 +740,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f6();
+          s0 = peg$f7();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -741,17 +751,17 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 33) {
-          s1 = peg$c6;
-          peg$currPos++;
+        if (input.startsWith(peg$c7, peg$currPos)) {
+          s1 = peg$c7;
+          peg$currPos += 3;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e8); }
+          if (peg$silentFails === 0) { peg$fail(peg$e9); }
         }
         if (s1 !== peg$FAILED) {
           s2 = peg$currPos;
           peg$silentFails++;
-          s3 = peg$parseSpace();
+          s3 = peg$parseTermChar();
           peg$silentFails--;
           if (s3 === peg$FAILED) {
             s2 = undefined;
@@ -761,7 +771,7 @@ function peg$parse(input, options) {
           }
           if (s2 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f7();
+            s0 = peg$f8();
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -770,109 +780,72 @@ function peg$parse(input, options) {
           peg$currPos = s0;
           s0 = peg$FAILED;
         }
-        if (s0 === peg$FAILED) {
-          s0 = peg$currPos;
-          if (input.substr(peg$currPos, 3) === peg$c7) {
-            s1 = peg$c7;
-            peg$currPos += 3;
-          } else {
-            s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e9); }
-          }
-          if (s1 !== peg$FAILED) {
-            s2 = peg$currPos;
-            peg$silentFails++;
-            s3 = peg$parseTermChar();
-            peg$silentFails--;
-            if (s3 === peg$FAILED) {
-              s2 = undefined;
-            } else {
-              peg$currPos = s2;
-              s2 = peg$FAILED;
-            }
-            if (s2 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f8();
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
-          }
-        }
       }
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e5); }
-    }
-
-    return s0;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e5); }
+  }
+  return s0;
+}
 
-  function peg$parseClause() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = peg$parseFieldName();
-    if (s2 !== peg$FAILED) {
-      s3 = peg$parse_();
-      if (input.charCodeAt(peg$currPos) === 58) {
-        s4 = peg$c8;
-        peg$currPos++;
-      } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e10); }
-      }
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parse_();
-        s1 = s2;
-      } else {
-        peg$currPos = s1;
-        s1 = peg$FAILED;
-      }
+function peg$parseClause() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = peg$parseFieldName();
+  if (s2 !== peg$FAILED) {
+    s3 = peg$parse_();
+    if (input.charCodeAt(peg$currPos) === 58) {
+      s4 = peg$c8;
+      peg$currPos++;
+    } else {
+      s4 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e10); }
+    }
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parse_();
+      s1 = s2;
     } else {
       peg$currPos = s1;
       s1 = peg$FAILED;
     }
-    if (s1 === peg$FAILED) {
-      s1 = null;
-    }
-    s2 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 40) {
-      s3 = peg$c9;
-      peg$currPos++;
-    } else {
-      s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e11); }
-    }
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parse_();
-      s5 = peg$parseQuery();
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parse_();
-        if (input.charCodeAt(peg$currPos) === 41) {
-          s7 = peg$c10;
-          peg$currPos++;
-        } else {
-          s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e12); }
+  } else {
+    peg$currPos = s1;
+    s1 = peg$FAILED;
+  }
+  if (s1 === peg$FAILED) {
+    s1 = null;
+  }
+  s2 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 40) {
+    s3 = peg$c9;
+    peg$currPos++;
+  } else {
+    s3 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e11); }
+  }
+  if (s3 !== peg$FAILED) {
+    s4 = peg$parse_();
+    s5 = peg$parseQuery();
+    if (s5 !== peg$FAILED) {
+      s6 = peg$parse_();
+      if (input.charCodeAt(peg$currPos) === 41) {
+        s7 = peg$c10;
+        peg$currPos++;
+      } else {
+        s7 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e12); }
+      }
+      if (s7 !== peg$FAILED) {
+        s8 = peg$parseBoost();
+        if (s8 === peg$FAILED) {
+          s8 = null;
         }
-        if (s7 !== peg$FAILED) {
-          s8 = peg$parseBoost();
-          if (s8 === peg$FAILED) {
-            s8 = null;
-          }
-          peg$savedPos = s2;
-          s2 = peg$f9(s1, s5, s8);
-        } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
-        }
+        peg$savedPos = s2;
+        s2 = peg$f9(s1, s5, s8);
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
@@ -881,150 +854,148 @@ function peg$parse(input, options) {
       peg$currPos = s2;
       s2 = peg$FAILED;
     }
-    if (s2 === peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = peg$parseTermExpr();
-      if (s3 !== peg$FAILED) {
-        peg$savedPos = s2;
-        s3 = peg$f10(s1, s3);
-      }
-      s2 = s3;
+  } else {
+    peg$currPos = s2;
+    s2 = peg$FAILED;
+  }
+  if (s2 === peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = peg$parseTermExpr();
+    if (s3 !== peg$FAILED) {
+      peg$savedPos = s2;
+      s3 = peg$f10(s1, s3);
+    }
+    s2 = s3;
+  }
+  if (s2 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s0 = peg$f11(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseFieldName() {
+  let s0, s1, s2, s3, s4, s5, s6, s7;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 42) {
+    s1 = peg$c11;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e14); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = peg$currPos;
+    s4 = peg$parse_();
+    if (input.charCodeAt(peg$currPos) === 58) {
+      s5 = peg$c8;
+      peg$currPos++;
+    } else {
+      s5 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e10); }
+    }
+    if (s5 !== peg$FAILED) {
+      s4 = [s4, s5];
+      s3 = s4;
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    peg$silentFails--;
+    if (s3 !== peg$FAILED) {
+      peg$currPos = s2;
+      s2 = undefined;
+    } else {
+      s2 = peg$FAILED;
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f11(s1, s2);
+      s0 = peg$f12();
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseFieldName() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
-
-    peg$silentFails++;
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 42) {
-      s1 = peg$c11;
-      peg$currPos++;
+    s1 = peg$currPos;
+    peg$silentFails++;
+    s2 = peg$parseKeyword();
+    peg$silentFails--;
+    if (s2 === peg$FAILED) {
+      s1 = undefined;
     } else {
+      peg$currPos = s1;
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e14); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
-      peg$silentFails++;
       s3 = peg$currPos;
-      s4 = peg$parse_();
-      if (input.charCodeAt(peg$currPos) === 58) {
-        s5 = peg$c8;
-        peg$currPos++;
-      } else {
-        s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e10); }
-      }
-      if (s5 !== peg$FAILED) {
+      s4 = peg$parseTermStartChar();
+      if (s4 !== peg$FAILED) {
+        s5 = [];
+        s6 = peg$parseTermChar();
+        while (s6 !== peg$FAILED) {
+          s5.push(s6);
+          s6 = peg$parseTermChar();
+        }
         s4 = [s4, s5];
         s3 = s4;
       } else {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      peg$silentFails--;
       if (s3 !== peg$FAILED) {
-        peg$currPos = s2;
-        s2 = undefined;
+        s2 = input.substring(s2, peg$currPos);
       } else {
-        s2 = peg$FAILED;
+        s2 = s3;
       }
       if (s2 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f12();
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$currPos;
-      peg$silentFails++;
-      s2 = peg$parseKeyword();
-      peg$silentFails--;
-      if (s2 === peg$FAILED) {
-        s1 = undefined;
-      } else {
-        peg$currPos = s1;
-        s1 = peg$FAILED;
-      }
-      if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        s3 = peg$currPos;
-        s4 = peg$parseTermStartChar();
-        if (s4 !== peg$FAILED) {
-          s5 = [];
-          s6 = peg$parseTermChar();
-          while (s6 !== peg$FAILED) {
-            s5.push(s6);
-            s6 = peg$parseTermChar();
-          }
-          s4 = [s4, s5];
-          s3 = s4;
+        peg$savedPos = peg$currPos;
+        s3 = peg$f13(s2);
+        if (s3) {
+          s3 = undefined;
         } else {
-          peg$currPos = s3;
           s3 = peg$FAILED;
         }
         if (s3 !== peg$FAILED) {
-          s2 = input.substring(s2, peg$currPos);
-        } else {
-          s2 = s3;
-        }
-        if (s2 !== peg$FAILED) {
-          peg$savedPos = peg$currPos;
-          s3 = peg$f13(s2);
-          if (s3) {
-            s3 = undefined;
+          s4 = peg$currPos;
+          peg$silentFails++;
+          s5 = peg$currPos;
+          s6 = peg$parse_();
+          if (input.charCodeAt(peg$currPos) === 58) {
+            s7 = peg$c8;
+            peg$currPos++;
           } else {
-            s3 = peg$FAILED;
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e10); }
           }
-          if (s3 !== peg$FAILED) {
-            s4 = peg$currPos;
-            peg$silentFails++;
-            s5 = peg$currPos;
-            s6 = peg$parse_();
-            if (input.charCodeAt(peg$currPos) === 58) {
-              s7 = peg$c8;
-              peg$currPos++;
-            } else {
-              s7 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e10); }
-            }
-            if (s7 !== peg$FAILED) {
-              s6 = [s6, s7];
-              s5 = s6;
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-            peg$silentFails--;
-            if (s5 !== peg$FAILED) {
-              peg$currPos = s4;
-              s4 = undefined;
-            } else {
-              s4 = peg$FAILED;
-            }
-            if (s4 !== peg$FAILED) {
-              peg$savedPos = s0;
-              s0 = peg$f14(s2);
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
+          if (s7 !== peg$FAILED) {
+            s6 = [s6, s7];
+            s5 = s6;
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+          peg$silentFails--;
+          if (s5 !== peg$FAILED) {
+            peg$currPos = s4;
+            s4 = undefined;
+          } else {
+            s4 = peg$FAILED;
+          }
+          if (s4 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f14(s2);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1037,59 +1008,101 @@ function peg$parse(input, options) {
         peg$currPos = s0;
         s0 = peg$FAILED;
       }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e13); }
-    }
-
-    return s0;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e13); }
+  }
+  return s0;
+}
 
-  function peg$parseTermExpr() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
+function peg$parseTermExpr() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 34) {
+    s1 = peg$c12;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e16); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = [];
+    s4 = peg$parseQuotedChar();
+    while (s4 !== peg$FAILED) {
+      s3.push(s4);
+      s4 = peg$parseQuotedChar();
+    }
+    s2 = input.substring(s2, peg$currPos);
     if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c12;
+      s3 = peg$c12;
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e16); }
+    }
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parseFuzzy();
+      if (s4 === peg$FAILED) {
+        s4 = null;
+      }
+      s5 = peg$parseBoost();
+      if (s5 === peg$FAILED) {
+        s5 = null;
+      }
+      s6 = peg$parseFuzzy();
+      if (s6 === peg$FAILED) {
+        s6 = null;
+      }
+      peg$savedPos = s0;
+      s0 = peg$f15(s2, s4, s5, s6);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 47) {
+      s1 = peg$c13;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e16); }
+      if (peg$silentFails === 0) { peg$fail(peg$e17); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
       s3 = [];
-      s4 = peg$parseQuotedChar();
+      s4 = peg$parseRegexChar();
       while (s4 !== peg$FAILED) {
         s3.push(s4);
-        s4 = peg$parseQuotedChar();
+        s4 = peg$parseRegexChar();
       }
       s2 = input.substring(s2, peg$currPos);
-      if (input.charCodeAt(peg$currPos) === 34) {
-        s3 = peg$c12;
+      if (input.charCodeAt(peg$currPos) === 47) {
+        s3 = peg$c13;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e16); }
+        if (peg$silentFails === 0) { peg$fail(peg$e17); }
       }
       if (s3 !== peg$FAILED) {
-        s4 = peg$parseFuzzy();
+        s4 = peg$parseBoost();
         if (s4 === peg$FAILED) {
           s4 = null;
         }
-        s5 = peg$parseBoost();
-        if (s5 === peg$FAILED) {
-          s5 = null;
-        }
-        s6 = peg$parseFuzzy();
-        if (s6 === peg$FAILED) {
-          s6 = null;
-        }
         peg$savedPos = s0;
-        s0 = peg$f15(s2, s4, s5, s6);
+        s0 = peg$f16(s2, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1100,36 +1113,77 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 47) {
-        s1 = peg$c13;
+      s1 = input.charAt(peg$currPos);
+      if (peg$r0.test(s1)) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e17); }
+        if (peg$silentFails === 0) { peg$fail(peg$e18); }
       }
       if (s1 !== peg$FAILED) {
-        s2 = peg$currPos;
-        s3 = [];
-        s4 = peg$parseRegexChar();
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = peg$parseRegexChar();
-        }
-        s2 = input.substring(s2, peg$currPos);
-        if (input.charCodeAt(peg$currPos) === 47) {
-          s3 = peg$c13;
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e17); }
-        }
+        s2 = peg$parse_();
+        s3 = peg$parseRangeBound();
         if (s3 !== peg$FAILED) {
-          s4 = peg$parseBoost();
-          if (s4 === peg$FAILED) {
-            s4 = null;
+          s4 = peg$parse_();
+          s5 = peg$currPos;
+          if (input.startsWith(peg$c14, peg$currPos)) {
+            s6 = peg$c14;
+            peg$currPos += 2;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e19); }
           }
-          peg$savedPos = s0;
-          s0 = peg$f16(s2, s4);
+          if (s6 !== peg$FAILED) {
+            s7 = peg$currPos;
+            peg$silentFails++;
+            s8 = peg$parseRangeGoopChar();
+            peg$silentFails--;
+            if (s8 === peg$FAILED) {
+              s7 = undefined;
+            } else {
+              peg$currPos = s7;
+              s7 = peg$FAILED;
+            }
+            if (s7 !== peg$FAILED) {
+              s8 = peg$parse_();
+              s6 = [s6, s7, s8];
+              s5 = s6;
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+          if (s5 === peg$FAILED) {
+            s5 = null;
+          }
+          s6 = peg$parseRangeBound();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parse_();
+            s8 = input.charAt(peg$currPos);
+            if (peg$r1.test(s8)) {
+              peg$currPos++;
+            } else {
+              s8 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e20); }
+            }
+            if (s8 !== peg$FAILED) {
+              s9 = peg$parseBoost();
+              if (s9 === peg$FAILED) {
+                s9 = null;
+              }
+              peg$savedPos = s0;
+              s0 = peg$f17(s1, s3, s6, s8, s9);
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1140,505 +1194,566 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        s1 = input.charAt(peg$currPos);
-        if (peg$r0.test(s1)) {
-          peg$currPos++;
-        } else {
-          s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e18); }
-        }
+        s1 = peg$parseBareOperator();
         if (s1 !== peg$FAILED) {
-          s2 = peg$parse_();
-          s3 = peg$parseRangeBound();
-          if (s3 !== peg$FAILED) {
-            s4 = peg$parse_();
-            s5 = peg$currPos;
-            if (input.substr(peg$currPos, 2) === peg$c14) {
-              s6 = peg$c14;
-              peg$currPos += 2;
-            } else {
-              s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e19); }
-            }
-            if (s6 !== peg$FAILED) {
-              s7 = peg$currPos;
-              peg$silentFails++;
-              s8 = peg$parseRangeGoopChar();
-              peg$silentFails--;
-              if (s8 === peg$FAILED) {
-                s7 = undefined;
-              } else {
-                peg$currPos = s7;
-                s7 = peg$FAILED;
-              }
-              if (s7 !== peg$FAILED) {
-                s8 = peg$parse_();
-                s6 = [s6, s7, s8];
-                s5 = s6;
-              } else {
-                peg$currPos = s5;
-                s5 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s5;
-              s5 = peg$FAILED;
-            }
-            if (s5 === peg$FAILED) {
-              s5 = null;
-            }
-            s6 = peg$parseRangeBound();
-            if (s6 !== peg$FAILED) {
-              s7 = peg$parse_();
-              s8 = input.charAt(peg$currPos);
-              if (peg$r1.test(s8)) {
-                peg$currPos++;
-              } else {
-                s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e20); }
-              }
-              if (s8 !== peg$FAILED) {
-                s9 = peg$parseBoost();
-                if (s9 === peg$FAILED) {
-                  s9 = null;
-                }
-                peg$savedPos = s0;
-                s0 = peg$f17(s1, s3, s6, s8, s9);
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
-              }
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-          } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
+          s2 = peg$parseBoost();
+          if (s2 === peg$FAILED) {
+            s2 = null;
           }
+          peg$savedPos = s0;
+          s0 = peg$f18(s1, s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
         }
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          s1 = peg$parseBareOperator();
-          if (s1 !== peg$FAILED) {
-            s2 = peg$parseBoost();
-            if (s2 === peg$FAILED) {
-              s2 = null;
-            }
-            peg$savedPos = s0;
-            s0 = peg$f18(s1, s2);
+          s1 = peg$currPos;
+          peg$silentFails++;
+          s2 = peg$parseKeyword();
+          peg$silentFails--;
+          if (s2 === peg$FAILED) {
+            s1 = undefined;
           } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
+            peg$currPos = s1;
+            s1 = peg$FAILED;
           }
-          if (s0 === peg$FAILED) {
-            s0 = peg$currPos;
-            s1 = peg$currPos;
-            peg$silentFails++;
-            s2 = peg$parseKeyword();
-            peg$silentFails--;
-            if (s2 === peg$FAILED) {
-              s1 = undefined;
-            } else {
-              peg$currPos = s1;
-              s1 = peg$FAILED;
-            }
-            if (s1 !== peg$FAILED) {
-              s2 = peg$currPos;
-              s3 = peg$currPos;
-              s4 = peg$parseTermStartChar();
-              if (s4 !== peg$FAILED) {
-                s5 = [];
+          if (s1 !== peg$FAILED) {
+            s2 = peg$currPos;
+            s3 = peg$currPos;
+            s4 = peg$parseTermStartChar();
+            if (s4 !== peg$FAILED) {
+              s5 = [];
+              s6 = peg$parseTermChar();
+              while (s6 !== peg$FAILED) {
+                s5.push(s6);
                 s6 = peg$parseTermChar();
-                while (s6 !== peg$FAILED) {
-                  s5.push(s6);
-                  s6 = peg$parseTermChar();
-                }
-                s4 = [s4, s5];
-                s3 = s4;
-              } else {
-                peg$currPos = s3;
-                s3 = peg$FAILED;
               }
-              if (s3 !== peg$FAILED) {
-                s2 = input.substring(s2, peg$currPos);
-              } else {
-                s2 = s3;
+              s4 = [s4, s5];
+              s3 = s4;
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+            if (s3 !== peg$FAILED) {
+              s2 = input.substring(s2, peg$currPos);
+            } else {
+              s2 = s3;
+            }
+            if (s2 !== peg$FAILED) {
+              s3 = peg$parseFuzzy();
+              if (s3 === peg$FAILED) {
+                s3 = null;
               }
-              if (s2 !== peg$FAILED) {
-                s3 = peg$parseFuzzy();
-                if (s3 === peg$FAILED) {
-                  s3 = null;
-                }
-                s4 = peg$parseBoost();
-                if (s4 === peg$FAILED) {
-                  s4 = null;
-                }
-                s5 = peg$parseFuzzy();
-                if (s5 === peg$FAILED) {
-                  s5 = null;
-                }
-                peg$savedPos = s0;
-                s0 = peg$f19(s2, s3, s4, s5);
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
+              s4 = peg$parseBoost();
+              if (s4 === peg$FAILED) {
+                s4 = null;
               }
+              s5 = peg$parseFuzzy();
+              if (s5 === peg$FAILED) {
+                s5 = null;
+              }
+              peg$savedPos = s0;
+              s0 = peg$f19(s2, s3, s4, s5);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
             }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
           }
         }
       }
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e15); }
-    }
-
-    return s0;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e15); }
+  }
+  return s0;
+}
 
-  function peg$parseBareOperator() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = input.charAt(peg$currPos);
-    if (peg$r2.test(s1)) {
-      peg$currPos++;
+function peg$parseBareOperator() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = input.charAt(peg$currPos);
+  if (peg$r2.test(s1)) {
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e21); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = peg$parseSpace();
+    peg$silentFails--;
+    if (s3 !== peg$FAILED) {
+      peg$currPos = s2;
+      s2 = undefined;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e21); }
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s0 = s1;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseFuzzy() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parse_();
+  if (input.charCodeAt(peg$currPos) === 126) {
+    s2 = peg$c15;
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e23); }
+  }
+  if (s2 !== peg$FAILED) {
+    s3 = peg$currPos;
+    s4 = peg$currPos;
+    s5 = peg$parseDigits();
+    if (s5 !== peg$FAILED) {
+      s6 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s7 = peg$c16;
+        peg$currPos++;
+      } else {
+        s7 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+      }
+      if (s7 !== peg$FAILED) {
+        s8 = peg$parseDigits();
+        if (s8 !== peg$FAILED) {
+          s7 = [s7, s8];
+          s6 = s7;
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s6;
+        s6 = peg$FAILED;
+      }
+      if (s6 === peg$FAILED) {
+        s6 = null;
+      }
+      s5 = [s5, s6];
+      s4 = s5;
+    } else {
+      peg$currPos = s4;
+      s4 = peg$FAILED;
+    }
+    if (s4 === peg$FAILED) {
+      s4 = null;
+    }
+    s3 = input.substring(s3, peg$currPos);
+    peg$savedPos = s0;
+    s0 = peg$f20(s3);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e22); }
+  }
+  return s0;
+}
+
+function peg$parseBoost() {
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  s1 = peg$parse_();
+  if (input.charCodeAt(peg$currPos) === 94) {
+    s2 = peg$c17;
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e26); }
+  }
+  if (s2 !== peg$FAILED) {
+    s3 = peg$currPos;
+    s4 = peg$currPos;
+    s5 = peg$parseDigits();
+    if (s5 !== peg$FAILED) {
+      s6 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s7 = peg$c16;
+        peg$currPos++;
+      } else {
+        s7 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+      }
+      if (s7 !== peg$FAILED) {
+        s8 = peg$parseDigits();
+        if (s8 !== peg$FAILED) {
+          s7 = [s7, s8];
+          s6 = s7;
+        } else {
+          peg$currPos = s6;
+          s6 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s6;
+        s6 = peg$FAILED;
+      }
+      if (s6 === peg$FAILED) {
+        s6 = null;
+      }
+      s5 = [s5, s6];
+      s4 = s5;
+    } else {
+      peg$currPos = s4;
+      s4 = peg$FAILED;
+    }
+    if (s4 !== peg$FAILED) {
+      s3 = input.substring(s3, peg$currPos);
+    } else {
+      s3 = s4;
+    }
+    if (s3 !== peg$FAILED) {
+      s0 = s3;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e25); }
+  }
+  return s0;
+}
+
+function peg$parseDigits() {
+  let s0, s1;
+  s0 = [];
+  s1 = input.charAt(peg$currPos);
+  if (peg$r3.test(s1)) {
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e27); }
+  }
+  if (s1 !== peg$FAILED) {
+    while (s1 !== peg$FAILED) {
+      s0.push(s1);
+      s1 = input.charAt(peg$currPos);
+      if (peg$r3.test(s1)) {
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      }
+    }
+  } else {
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseRangeBound() {
+  let s0, s1, s2, s3, s4;
+  peg$silentFails++;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 34) {
+    s1 = peg$c12;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e16); }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    s3 = [];
+    if (input.startsWith(peg$c18, peg$currPos)) {
+      s4 = peg$c18;
+      peg$currPos += 2;
+    } else {
+      s4 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e29); }
+    }
+    if (s4 === peg$FAILED) {
+      s4 = input.charAt(peg$currPos);
+      if (peg$r4.test(s4)) {
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e30); }
+      }
+    }
+    if (s4 !== peg$FAILED) {
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
+        if (input.startsWith(peg$c18, peg$currPos)) {
+          s4 = peg$c18;
+          peg$currPos += 2;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e29); }
+        }
+        if (s4 === peg$FAILED) {
+          s4 = input.charAt(peg$currPos);
+          if (peg$r4.test(s4)) {
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e30); }
+          }
+        }
+      }
+    } else {
+      s3 = peg$FAILED;
+    }
+    if (s3 !== peg$FAILED) {
+      s2 = input.substring(s2, peg$currPos);
+    } else {
+      s2 = s3;
+    }
+    if (s2 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 34) {
+        s3 = peg$c12;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e16); }
+      }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f21(s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = [];
+    s3 = peg$parseRangeGoopChar();
+    if (s3 !== peg$FAILED) {
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$parseRangeGoopChar();
+      }
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = input.substring(s1, peg$currPos);
+    } else {
+      s1 = s2;
     }
     if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseSpace();
-      peg$silentFails--;
-      if (s3 !== peg$FAILED) {
-        peg$currPos = s2;
-        s2 = undefined;
-      } else {
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseFuzzy() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parse_();
-    if (input.charCodeAt(peg$currPos) === 126) {
-      s2 = peg$c15;
-      peg$currPos++;
-    } else {
-      s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
-    }
-    if (s2 !== peg$FAILED) {
-      s3 = peg$currPos;
-      s4 = peg$currPos;
-      s5 = peg$parseDigits();
-      if (s5 !== peg$FAILED) {
-        s6 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s7 = peg$c16;
-          peg$currPos++;
-        } else {
-          s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e24); }
-        }
-        if (s7 !== peg$FAILED) {
-          s8 = peg$parseDigits();
-          if (s8 !== peg$FAILED) {
-            s7 = [s7, s8];
-            s6 = s7;
-          } else {
-            peg$currPos = s6;
-            s6 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s6;
-          s6 = peg$FAILED;
-        }
-        if (s6 === peg$FAILED) {
-          s6 = null;
-        }
-        s5 = [s5, s6];
-        s4 = s5;
-      } else {
-        peg$currPos = s4;
-        s4 = peg$FAILED;
-      }
-      if (s4 === peg$FAILED) {
-        s4 = null;
-      }
-      s3 = input.substring(s3, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f20(s3);
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
+      s1 = peg$f22(s1);
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e22); }
-    }
-
-    return s0;
+    s0 = s1;
   }
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e28); }
+  }
+  return s0;
+}
 
-  function peg$parseBoost() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+function peg$parseRangeGoopChar() {
+  let s0;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r5.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e31); }
+  }
+  return s0;
+}
 
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$parse_();
-    if (input.charCodeAt(peg$currPos) === 94) {
-      s2 = peg$c17;
+function peg$parseQuotedChar() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  if (input.charCodeAt(peg$currPos) === 92) {
+    s1 = peg$c19;
+    peg$currPos++;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e32); }
+  }
+  if (s1 !== peg$FAILED) {
+    if (input.length > peg$currPos) {
+      s2 = input.charAt(peg$currPos);
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e26); }
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
     }
     if (s2 !== peg$FAILED) {
-      s3 = peg$currPos;
-      s4 = peg$currPos;
-      s5 = peg$parseDigits();
-      if (s5 !== peg$FAILED) {
-        s6 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s7 = peg$c16;
-          peg$currPos++;
-        } else {
-          s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e24); }
-        }
-        if (s7 !== peg$FAILED) {
-          s8 = peg$parseDigits();
-          if (s8 !== peg$FAILED) {
-            s7 = [s7, s8];
-            s6 = s7;
-          } else {
-            peg$currPos = s6;
-            s6 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s6;
-          s6 = peg$FAILED;
-        }
-        if (s6 === peg$FAILED) {
-          s6 = null;
-        }
-        s5 = [s5, s6];
-        s4 = s5;
-      } else {
-        peg$currPos = s4;
-        s4 = peg$FAILED;
-      }
-      if (s4 !== peg$FAILED) {
-        s3 = input.substring(s3, peg$currPos);
-      } else {
-        s3 = s4;
-      }
-      if (s3 !== peg$FAILED) {
-        s0 = s3;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e25); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
-
-  function peg$parseDigits() {
-    let s0, s1;
-
+  if (s0 === peg$FAILED) {
     s0 = [];
     s1 = input.charAt(peg$currPos);
-    if (peg$r3.test(s1)) {
+    if (peg$r6.test(s1)) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      if (peg$silentFails === 0) { peg$fail(peg$e34); }
     }
     if (s1 !== peg$FAILED) {
       while (s1 !== peg$FAILED) {
         s0.push(s1);
         s1 = input.charAt(peg$currPos);
-        if (peg$r3.test(s1)) {
+        if (peg$r6.test(s1)) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e27); }
+          if (peg$silentFails === 0) { peg$fail(peg$e34); }
         }
       }
     } else {
       s0 = peg$FAILED;
     }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseRangeBound() {
-    let s0, s1, s2, s3, s4;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c12;
+function peg$parseRegexChar() {
+  let s0;
+  if (input.startsWith(peg$c20, peg$currPos)) {
+    s0 = peg$c20;
+    peg$currPos += 2;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e35); }
+  }
+  if (s0 === peg$FAILED) {
+    s0 = input.charAt(peg$currPos);
+    if (peg$r7.test(s0)) {
       peg$currPos++;
     } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e16); }
+      s0 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e36); }
     }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      s3 = [];
-      if (input.substr(peg$currPos, 2) === peg$c18) {
-        s4 = peg$c18;
-        peg$currPos += 2;
+  }
+  return s0;
+}
+
+function peg$parseKeyword() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  if (input.startsWith(peg$c0, peg$currPos)) {
+    s1 = peg$c0;
+    peg$currPos += 3;
+  } else {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e1); }
+  }
+  if (s1 === peg$FAILED) {
+    if (input.startsWith(peg$c2, peg$currPos)) {
+      s1 = peg$c2;
+      peg$currPos += 2;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e3); }
+    }
+    if (s1 === peg$FAILED) {
+      if (input.startsWith(peg$c7, peg$currPos)) {
+        s1 = peg$c7;
+        peg$currPos += 3;
       } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e29); }
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e9); }
       }
-      if (s4 === peg$FAILED) {
-        s4 = input.charAt(peg$currPos);
-        if (peg$r4.test(s4)) {
-          peg$currPos++;
+      if (s1 === peg$FAILED) {
+        if (input.startsWith(peg$c1, peg$currPos)) {
+          s1 = peg$c1;
+          peg$currPos += 2;
         } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e30); }
+          s1 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e2); }
         }
-      }
-      if (s4 !== peg$FAILED) {
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          if (input.substr(peg$currPos, 2) === peg$c18) {
-            s4 = peg$c18;
+        if (s1 === peg$FAILED) {
+          if (input.startsWith(peg$c3, peg$currPos)) {
+            s1 = peg$c3;
             peg$currPos += 2;
           } else {
-            s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e29); }
-          }
-          if (s4 === peg$FAILED) {
-            s4 = input.charAt(peg$currPos);
-            if (peg$r4.test(s4)) {
-              peg$currPos++;
-            } else {
-              s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e30); }
-            }
+            s1 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e4); }
           }
         }
-      } else {
-        s3 = peg$FAILED;
       }
-      if (s3 !== peg$FAILED) {
-        s2 = input.substring(s2, peg$currPos);
-      } else {
-        s2 = s3;
-      }
-      if (s2 !== peg$FAILED) {
-        if (input.charCodeAt(peg$currPos) === 34) {
-          s3 = peg$c12;
-          peg$currPos++;
-        } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e16); }
-        }
-        if (s3 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f21(s2);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
+    }
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
+    peg$silentFails++;
+    s3 = peg$parseTermChar();
+    peg$silentFails--;
+    if (s3 === peg$FAILED) {
+      s2 = undefined;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = [s1, s2];
+      s0 = s1;
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$currPos;
-      s2 = [];
-      s3 = peg$parseRangeGoopChar();
-      if (s3 !== peg$FAILED) {
-        while (s3 !== peg$FAILED) {
-          s2.push(s3);
-          s3 = peg$parseRangeGoopChar();
-        }
-      } else {
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = input.substring(s1, peg$currPos);
-      } else {
-        s1 = s2;
-      }
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f22(s1);
-      }
-      s0 = s1;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e28); }
-    }
-
-    return s0;
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
+  return s0;
+}
 
-  function peg$parseRangeGoopChar() {
-    let s0;
-
-    s0 = input.charAt(peg$currPos);
-    if (peg$r5.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e31); }
-    }
-
-    return s0;
+function peg$parseTermStartChar() {
+  let s0, s1, s2;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r8.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e37); }
   }
-
-  function peg$parseQuotedChar() {
-    let s0, s1, s2;
-
+  if (s0 === peg$FAILED) {
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 92) {
       s1 = peg$c19;
@@ -1666,238 +1781,99 @@ function peg$parse(input, options) {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
-    if (s0 === peg$FAILED) {
-      s0 = [];
-      s1 = input.charAt(peg$currPos);
-      if (peg$r6.test(s1)) {
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e34); }
-      }
-      if (s1 !== peg$FAILED) {
-        while (s1 !== peg$FAILED) {
-          s0.push(s1);
-          s1 = input.charAt(peg$currPos);
-          if (peg$r6.test(s1)) {
-            peg$currPos++;
-          } else {
-            s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e34); }
-          }
-        }
-      } else {
-        s0 = peg$FAILED;
-      }
-    }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseRegexChar() {
-    let s0;
-
-    if (input.substr(peg$currPos, 2) === peg$c20) {
-      s0 = peg$c20;
-      peg$currPos += 2;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e35); }
-    }
-    if (s0 === peg$FAILED) {
-      s0 = input.charAt(peg$currPos);
-      if (peg$r7.test(s0)) {
-        peg$currPos++;
-      } else {
-        s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e36); }
-      }
-    }
-
-    return s0;
-  }
-
-  function peg$parseKeyword() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c0) {
-      s1 = peg$c0;
-      peg$currPos += 3;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e1); }
-    }
-    if (s1 === peg$FAILED) {
-      if (input.substr(peg$currPos, 2) === peg$c2) {
-        s1 = peg$c2;
-        peg$currPos += 2;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e3); }
-      }
-      if (s1 === peg$FAILED) {
-        if (input.substr(peg$currPos, 3) === peg$c7) {
-          s1 = peg$c7;
-          peg$currPos += 3;
-        } else {
-          s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e9); }
-        }
-        if (s1 === peg$FAILED) {
-          if (input.substr(peg$currPos, 2) === peg$c1) {
-            s1 = peg$c1;
-            peg$currPos += 2;
-          } else {
-            s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e2); }
-          }
-          if (s1 === peg$FAILED) {
-            if (input.substr(peg$currPos, 2) === peg$c3) {
-              s1 = peg$c3;
-              peg$currPos += 2;
-            } else {
-              s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e4); }
-            }
-          }
-        }
-      }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseTermChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseTermStartChar() {
-    let s0, s1, s2;
-
+function peg$parseTermChar() {
+  let s0;
+  s0 = peg$parseTermStartChar();
+  if (s0 === peg$FAILED) {
     s0 = input.charAt(peg$currPos);
-    if (peg$r8.test(s0)) {
+    if (peg$r9.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e37); }
+      if (peg$silentFails === 0) { peg$fail(peg$e38); }
     }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c19;
-        peg$currPos++;
-      } else {
-        s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e32); }
-      }
-      if (s1 !== peg$FAILED) {
-        if (input.length > peg$currPos) {
-          s2 = input.charAt(peg$currPos);
-          peg$currPos++;
-        } else {
-          s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e33); }
-        }
-        if (s2 !== peg$FAILED) {
-          s1 = [s1, s2];
-          s0 = s1;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    }
-
-    return s0;
   }
+  return s0;
+}
 
-  function peg$parseTermChar() {
-    let s0;
-
-    s0 = peg$parseTermStartChar();
-    if (s0 === peg$FAILED) {
-      s0 = input.charAt(peg$currPos);
-      if (peg$r9.test(s0)) {
-        peg$currPos++;
-      } else {
-        s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e38); }
-      }
-    }
-
-    return s0;
+function peg$parseSpace() {
+  let s0, s1;
+  peg$silentFails++;
+  s0 = input.charAt(peg$currPos);
+  if (peg$r10.test(s0)) {
+    peg$currPos++;
+  } else {
+    s0 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e40); }
   }
-
-  function peg$parseSpace() {
-    let s0, s1;
-
-    peg$silentFails++;
-    s0 = input.charAt(peg$currPos);
-    if (peg$r10.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e40); }
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e39); }
-    }
-
-    return s0;
+  peg$silentFails--;
+  if (s0 === peg$FAILED) {
+    s1 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e39); }
   }
+  return s0;
+}
 
-  function peg$parse_() {
-    let s0, s1;
-
-    s0 = [];
+function peg$parse_() {
+  let s0, s1;
+  s0 = [];
+  s1 = peg$parseSpace();
+  while (s1 !== peg$FAILED) {
+    s0.push(s1);
     s1 = peg$parseSpace();
-    while (s1 !== peg$FAILED) {
-      s0.push(s1);
-      s1 = peg$parseSpace();
+  }
+  return s0;
+}
+
+function checkEscapes(raw) {
+  const e = b.escapeError(raw);
+  if (e !== null) error(e);
+}
+
+function ok(result) {
+  if (typeof result === 'string') error(result);
+  return result;
+}
+
+function fieldName(raw) {
+  const f = b.field(raw);
+  if (typeof f !== 'string') error(f.error);
+  return f;
+}
+
+function peg$parse(input$, options$) {
+  if (peg$busy) throw new Error("re-entrant parse: an action called the parser it runs in (see src/lang/shared/peggy-hoist.ts)");
+  peg$busy = true;
+  try {
+    return peg$run(input$, options$);
+  } finally {
+    peg$busy = false;
+  }
+}
+
+function peg$run(input$, options$) {
+  input = input$;
+  options = options$ !== undefined ? options$ : {};
+  peg$source = options.grammarSource;
+  peg$startRuleFunction = peg$parsestart;
+  peg$currPos = options.peg$currPos | 0;
+  peg$savedPos = peg$currPos;
+  peg$posDetailsCache = [{ line: 1, column: 1 }];
+  peg$maxFailPos = peg$currPos;
+  peg$maxFailExpected = options.peg$maxFailExpected || [];
+  peg$silentFails = options.peg$silentFails | 0;
+  peg$result = undefined;
+  if (options.startRule) {
+    if (!(options.startRule in peg$startRuleFunctions)) {
+      throw new Error("Can't start parsing from rule \"" + options.startRule + "\".");
     }
-
-    return s0;
+    peg$startRuleFunction = peg$startRuleFunctions[options.startRule];
   }
-
-
-  const b = options.b;
-  function checkEscapes(raw) {
-    const e = b.escapeError(raw);
-    if (e !== null) error(e);
-  }
-  function ok(result) {
-    if (typeof result === 'string') error(result);
-    return result;
-  }
-  function fieldName(raw) {
-    const f = b.field(raw);
-    if (typeof f !== 'string') error(f.error);
-    return f;
-  }
+  b = options.b;
 
   peg$result = peg$startRuleFunction();
 

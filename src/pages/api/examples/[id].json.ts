@@ -6,6 +6,8 @@ import { segment } from '../../../views/urls';
 
 export async function getStaticPaths() {
   const ctx = await getSite();
+  // `ruledex build` writes these files itself (src/site/direct.ts).
+  if (ctx.direct) return [];
   const out: { params: { id: string }; props: { id: string } }[] = [];
   for (const r of ctx.model.rules) {
     const ex = ctx.examples.get(r.id);

@@ -6,6 +6,8 @@ import { segment } from '../../../views/urls';
 
 export async function getStaticPaths() {
   const ctx = await getSite();
+  // `ruledex build` writes these files itself (src/site/direct.ts).
+  if (ctx.direct) return [];
   return layersOf(ctx).map((l) => ({ params: { key: segment(l.key) }, props: { key: l.key } }));
 }
 

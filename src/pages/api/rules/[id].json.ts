@@ -5,7 +5,9 @@ import { ruleApiJson } from '../../../views/api';
 import { segment } from '../../../views/urls';
 
 export async function getStaticPaths() {
-  const { model } = await getSite();
+  const { model, direct } = await getSite();
+  // `ruledex build` writes these files itself (src/site/direct.ts).
+  if (direct) return [];
   return model.rules.map((r) => ({ params: { id: segment(r.id) }, props: { id: r.id } }));
 }
 

@@ -1,0 +1,44 @@
+/**
+ * The many-file parts of the JSON API, written straight into the built site (Node edge) instead
+ * of through Astro endpoint routes (thousands of routes, each costing Astro's per-route work for
+ * a string the view already made): one JSON per rule, the raw TOML of rules whose page shows only
+ * a preview of it, the examples JSON, and the Navigator layers. The routes in src/pages/api stay
+ * for `astro dev` and generate nothing when the context says `direct`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ruleApiJson } from '../views/api';
+import { examplesJson, MAX_INLINE_BODY } from '../views/rule-page';
+import { segment } from '../views/urls';
+import { layersOf } from './attack';
+import type { SiteContext } from './context';
+
+export interface DirectStats {
+  files: number;
+  bytes: number;
+}
+
+/** Writes the direct files under `outDir` (the built site's root). */
+export function writeDirect(ctx: SiteContext, outDir: string): DirectStats {
+  const stats: DirectStats = { files: 0, bytes: 0 };
+  const made = new Set<string>();
+  const write = (dir: string, name: string, text: string): void => {
+    const d = join(outDir, dir);
+    if (!made.has(d)) {
+      mkdirSync(d, { recursive: true });
+      made.add(d);
+    }
+    writeFileSync(join(d, name), text);
+    stats.files++;
+    stats.bytes += Buffer.byteLength(text);
+  };
+  for (const r of ctx.model.rules) {
+    const seg = segment(r.id);
+    write('api/rules', `${seg}.json`, ruleApiJson(r));
+    if (r.rawToml !== null && r.rawToml.length > MAX_INLINE_BODY) write('api/rules', `${seg}.toml`, r.rawToml);
+    const ex = ctx.examples.get(r.id);
+    if (ex?.ok && r.query !== null && r.language !== null) write('api/examples', `${seg}.json`, examplesJson(ex.examples));
+  }
+  for (const l of layersOf(ctx)) write('api/navigator', `${segment(l.key)}.json`, `${JSON.stringify(l.layer, null, 2)}\n`);
+  return stats;
+}

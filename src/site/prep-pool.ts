@@ -1,0 +1,163 @@
+/**
+ * Worker threads for the costly, independent parts of site preparation (Node edge): markdown
+ * rendering (remark + sanitize-html) and example synthesis (a search: most rules take a few
+ * milliseconds, a few take seconds). `runPrepPool` spreads tasks over a few workers, one task
+ * per message, and returns every reply.
+ *
+ * Whether synthesis gives up is decided inside it by a work budget (a count: the same on every
+ * machine). The wall-clock `deadlineMs` is only a safety net that must not change the output: a
+ * worker still synthesising after it is terminated and replaced, and the task is reported as
+ * timed out and as failed (for the caller to run in its own thread, to the same result), with
+ * a warning on stderr.
+ * Tasks of a worker that fails are reported as failed, for the caller to run in its own thread:
+ * the result is complete either way.
+ */
+import { Worker } from 'node:worker_threads';
+import type { SynthesisResult } from '../eval/examples/index';
+
+export type PrepTask =
+  /** Markdown → sanitised HTML, or with `plain` → its plain text (`markdownText`). */
+  | { id: number; kind: 'markdown'; texts: string[]; plain?: boolean }
+  | { id: number; kind: 'example'; rule: Record<string, unknown>; now: number };
+
+export type PrepReply =
+  | { id: number; kind: 'ready' }
+  | { id: number; kind: 'markdown'; html: string[] }
+  | { id: number; kind: 'example'; result: SynthesisResult };
+
+export interface PrepPoolOptions {
+  workers: number;
+  /** Milliseconds an example task may take (from when a worker starts it). */
+  deadlineMs: number;
+  onReply?: (done: number, total: number) => void;
+}
+
+export interface PrepPoolOutcome {
+  replies: Map<number, PrepReply>;
+  /** Example tasks stopped at the safety deadline (also in `failed`: run them in this thread, to the same result). */
+  timedOut: number[];
+  /** Tasks a worker took but never answered (it failed): run them in this thread. */
+  failed: PrepTask[];
+  workerErrors: string[];
+}
+
+interface Slot {
+  worker: Worker;
+  current: PrepTask | null;
+  timer: ReturnType<typeof setTimeout> | null;
+  dead: boolean;
+}
+
+const BOOT = new URL('./prep-worker-boot.mjs', import.meta.url);
+
+export function runPrepPool(tasks: readonly PrepTask[], options: PrepPoolOptions): Promise<PrepPoolOutcome> {
+  const out: PrepPoolOutcome = { replies: new Map(), timedOut: [], failed: [], workerErrors: [] };
+  if (tasks.length === 0) return Promise.resolve(out);
+  return new Promise((resolve) => {
+    let next = 0;
+    let settled = 0;
+    const slots = new Set<Slot>();
+    const finish = (): void => {
+      if (settled < tasks.length) return;
+      for (const s of slots) void s.worker.terminate();
+      slots.clear();
+      resolve(out);
+    };
+    const settle = (): void => {
+      settled++;
+      options.onReply?.(settled, tasks.length);
+    };
+    const dispatch = (slot: Slot): void => {
+      if (slot.dead) return;
+      const task = next < tasks.length ? tasks[next++] : undefined;
+      if (!task) {
+        slot.current = null;
+        slot.dead = true;
+        slots.delete(slot);
+        void slot.worker.terminate();
+        finish();
+        return;
+      }
+      slot.current = task;
+      slot.worker.postMessage(task);
+      if (task.kind === 'example') {
+        slot.timer = setTimeout(() => {
+          if (slot.current !== task || slot.dead) return;
+          out.timedOut.push(task.id);
+          out.failed.push(task);
+          const why = `example task ${task.id} still running after the ${options.deadlineMs} ms safety deadline: terminated, to be run in the main thread`;
+          out.workerErrors.push(why);
+          console.warn(`ruledex: ${why}`);
+          retire(slot);
+          settle();
+          replace();
+          finish();
+        }, options.deadlineMs);
+      }
+    };
+    const retire = (slot: Slot): void => {
+      slot.dead = true;
+      slot.current = null;
+      if (slot.timer) clearTimeout(slot.timer);
+      slots.delete(slot);
+      void slot.worker.terminate();
+    };
+    const replace = (): void => {
+      if (next < tasks.length) start();
+    };
+    const start = (): void => {
+      let worker: Worker;
+      try {
+        worker = new Worker(BOOT);
+      } catch (e) {
+        out.workerErrors.push(e instanceof Error ? e.message : String(e));
+        // No worker at all: the caller runs what is left.
+        if (slots.size === 0) {
+          while (next < tasks.length) {
+            out.failed.push(tasks[next++] as PrepTask);
+            settle();
+          }
+          finish();
+        }
+        return;
+      }
+      const slot: Slot = { worker, current: null, timer: null, dead: false };
+      slots.add(slot);
+      worker.on('message', (reply: PrepReply) => {
+        if (slot.dead) return;
+        if (reply.kind === 'ready') {
+          dispatch(slot);
+          return;
+        }
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = null;
+        if (slot.current && reply.id === slot.current.id) {
+          out.replies.set(reply.id, reply);
+          settle();
+        }
+        dispatch(slot);
+      });
+      const lost = (why: string): void => {
+        if (slot.dead) return;
+        out.workerErrors.push(why);
+        const task = slot.current;
+        retire(slot);
+        if (task) {
+          out.failed.push(task);
+          settle();
+        }
+        // Replace a failed worker once per failure while work remains; if none is left, the caller runs the rest.
+        if (slots.size === 0 && out.workerErrors.length > options.workers * 2) {
+          while (next < tasks.length) {
+            out.failed.push(tasks[next++] as PrepTask);
+            settle();
+          }
+        } else replace();
+        finish();
+      };
+      worker.on('error', (e) => lost(e instanceof Error ? e.message : String(e)));
+      worker.on('exit', (code) => lost(`worker exited (${code})`));
+    };
+    for (let i = 0; i < Math.max(1, options.workers); i++) start();
+  });
+}
