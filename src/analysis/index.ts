@@ -14,9 +14,10 @@
  * shape the analysis does not understand), `analysis-embedded-query` (warning: an ES|QL `KQL()` /
  * `QSTR()` string that does not parse).
  */
+import { scanToml } from '../ingest/locate';
 import { diagnostic, type Diagnostic, type Located } from '../model/diagnostic';
 import { assertNever, type Rule, type RuleQuery } from '../model/rule';
-import type { Loc } from '../model/span';
+import { LineIndex, type Loc } from '../model/span';
 import type { ParsedQuery, QueryAst } from '../lang';
 import { parseRuleQueries, queryPlace, type RuleQueries as ParsedRuleQueries } from '../lang/rule-queries';
 import type { EqlQuery, Stage as EqlStage } from '../lang/eql';
@@ -67,6 +68,26 @@ class Ctx {
   report(severity: 'info' | 'warning', code: string, ref: TextRef, loc: Loc | null, message: string): void {
     const { file, where } = this.place(ref, loc);
     this.diagnostics.push(diagnostic(severity, code, file, where ?? { line: null, column: null }, message, this.rule.id));
+  }
+
+  /**
+   * A problem with the `index`th entry of `rule.filters` / `rule.threat_filters`, placed at its
+   * `[[rule.<key>]]` header in the rule's TOML (or at the key of an inline array). The TOML is
+   * scanned only when such a problem is reported.
+   */
+  reportFilter(key: 'filters' | 'threat_filters', index: number, message: string): void {
+    const raw = this.rule.rawToml;
+    const file = this.rule.files.find((f) => f.toLowerCase().endsWith('.toml')) ?? this.rule.files[0] ?? '';
+    let where: Located = { line: null, column: null };
+    if (raw !== null) {
+      const defs = scanToml(raw, { defs: true }).defs.filter((d) => d.path === `rule.${key}`);
+      const def = defs[index] ?? defs[0];
+      if (def !== undefined) {
+        const pos = new LineIndex(raw).position(def.offset);
+        where = { line: pos.line, column: pos.column };
+      }
+    }
+    this.diagnostics.push(diagnostic('warning', 'analysis-filter', file, where, `${key}[${index}]: ${message}`, this.rule.id));
   }
 }
 
@@ -245,7 +266,7 @@ function mainStages(ctx: Ctx, rule: Rule, parsed: RuleQueries): AnalysisStage[] 
       };
       const threatCond = lowerQueryFamily(ctx, parsed.threatQuery, 'threat_query', 'the threat query');
       const tf = lowerFilters(tm.filters);
-      for (const p of tf.problems) ctx.report('warning', 'analysis-filter', 'filters', null, `threat_filters[${p.filter}]: ${p.message}`);
+      for (const p of tf.problems) ctx.reportFilter('threat_filters', p.filter, p.message);
       const tpreds = predicatesOf(and([threatCond ?? TRUE, ...tf.conds]));
       const threat: AnalysisStage = {
         kind: 'threat_query',
@@ -311,7 +332,7 @@ export function analyseRule(rule: Rule, parsed: RuleQueries): AnalyseResult {
   const stages = mainStages(ctx, rule, parsed);
   if (rule.filters.length > 0) {
     const f = lowerFilters(rule.filters);
-    for (const p of f.problems) ctx.report('warning', 'analysis-filter', 'filters', null, `filters[${p.filter}]: ${p.message}`);
+    for (const p of f.problems) ctx.reportFilter('filters', p.filter, p.message);
     if (f.conds.length > 0) {
       const preds = predicatesOf(and(f.conds));
       stages.push({ kind: 'filters', index: stages.length, in: 'filters', loc: null, predicates: preds, fields: fieldsOf(preds) });

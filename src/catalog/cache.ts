@@ -32,7 +32,7 @@ import type { Rule } from '../model/rule';
 import type { Catalog, CatalogRule } from './build';
 import { buildCorpusIndex } from './corpus';
 
-export const PIPELINE_VERSION = 'ruledex-pipeline-1';
+export const PIPELINE_VERSION = 'ruledex-pipeline-2';
 
 export interface CachedAnalysis {
   analysis: RuleAnalysis;

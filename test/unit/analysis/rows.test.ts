@@ -182,6 +182,32 @@ describe('[[rule.filters]]', () => {
     ]);
   });
 
+  it("a filter problem is placed at that filter's [[rule.filters]] header in the TOML", () => {
+    const rawToml = [
+      '[metadata]', // 1
+      'maturity = "production"', // 2
+      '', // 3
+      '[rule]', // 4
+      'name = "x"', // 5
+      '', // 6
+      '[[rule.filters]]', // 7
+      '[rule.filters.query.match_phrase]', // 8
+      '"event.module" = "a"', // 9
+      '', // 10
+      '  [[rule.filters]]', // 11
+      '[rule.filters.query.geo_shape.loc]', // 12
+      '', // 13
+    ].join('\n');
+    const rule = queryRule('a:1', 'kuery', {
+      rawToml,
+      filters: [filter({ match_phrase: { 'event.module': 'a' } }, false), filter({ geo_shape: { loc: {} } }, false)],
+    });
+    const { diagnostics } = analyse(rule);
+    expect(diagnostics.map((d) => [d.code, d.message, d.file, d.line, d.column])).toEqual([
+      ['analysis-filter', 'filters[1]: unsupported filter query type "geo_shape"', 'rules/test.toml', 11, 3],
+    ]);
+  });
+
   it('a bool filter: must/filter ANDed, should ORed, must_not negated', () => {
     const { analysis } = analyse(
       queryRule('a:1', 'kuery', {
