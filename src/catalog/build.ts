@@ -64,22 +64,38 @@ export function buildCatalog(ingested: IngestResult, hooks: CatalogHooks = {}): 
   });
 
   const t2 = performance.now();
-  const index = buildCorpusIndex(analysed);
+  const catalog = completeCatalog(ingested, analysed, diagnostics, parsed, { parse: t1 - t0, analyse: t2 - t1 });
   hooks.onProgress?.('counts', rules.length, rules.length);
-  const t3 = performance.now();
+  return catalog;
+}
 
-  const out: CatalogRule[] = rules.map((rule, i) => {
+/**
+ * The last catalog stage, shared by `buildCatalog` and the incremental builder: the corpus index
+ * (counts, field and indicator indexes, similar rules) over every rule's analysis, and the
+ * catalog that carries it. `analysed[i]` is the analysis of `ingested.rules[i]`.
+ */
+export function completeCatalog(
+  ingested: IngestResult,
+  analysed: readonly { id: string; analysis: RuleAnalysis }[],
+  diagnostics: Diagnostic[],
+  parsed: Map<string, RuleQueries>,
+  timings: { parse: number; analyse: number },
+): Catalog {
+  const t = performance.now();
+  const index = buildCorpusIndex(analysed);
+  const counts = performance.now() - t;
+  const rules: CatalogRule[] = ingested.rules.map((rule, i) => {
     const c = index.rules[i];
     return { ...rule, analysis: c?.analysis ?? (analysed[i] as { analysis: RuleAnalysis }).analysis, similar: c?.similar ?? [] };
   });
   return {
-    rules: out,
+    rules,
     diagnostics: diagnostics.sort(compareDiagnostics),
     fields: index.fields,
     indicators: index.indicators,
     stats: index.stats,
     attackRedirects: ingested.attackRedirects,
     parsed,
-    timings: { parse: t1 - t0, analyse: t2 - t1, counts: t3 - t2 },
+    timings: { ...timings, counts },
   };
 }

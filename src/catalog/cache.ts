@@ -29,8 +29,7 @@ import { combineIngests } from '../sources/combine';
 import { parseRuleQueries, type RuleQueries } from '../lang/rule-queries';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic';
 import type { Rule } from '../model/rule';
-import type { Catalog, CatalogRule } from './build';
-import { buildCorpusIndex } from './corpus';
+import { completeCatalog, type Catalog } from './build';
 
 export const PIPELINE_VERSION = 'ruledex-pipeline-2';
 
@@ -208,23 +207,8 @@ export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: 
   });
 
   const t2 = performance.now();
-  const index = buildCorpusIndex(analysed);
-  const t3 = performance.now();
-  const rules: CatalogRule[] = ingested.rules.map((rule, i) => {
-    const c = index.rules[i];
-    return { ...rule, analysis: c?.analysis ?? (analysed[i] as { analysis: RuleAnalysis }).analysis, similar: c?.similar ?? [] };
-  });
-  const catalog: Catalog = {
-    rules,
-    diagnostics: diagnostics.sort(compareDiagnostics),
-    fields: index.fields,
-    indicators: index.indicators,
-    stats: index.stats,
-    attackRedirects: ingested.attackRedirects,
-    parsed,
-    // parse and analyse run together here; decode + assemble are in `stats.ingestMs`.
-    timings: { parse: 0, analyse: t2 - t1, counts: t3 - t2 },
-  };
+  // parse and analyse run together here; decode + assemble are in `stats.ingestMs`.
+  const catalog = completeCatalog(ingested, analysed, diagnostics, parsed, { parse: 0, analyse: t2 - t1 });
   stats.ingestMs = t1 - t0;
   return { catalog, ingested, stats, cache: next };
 }

@@ -117,6 +117,24 @@ export function equalsIn(family: FieldFamily, v: unknown, op: Operand, ci = fals
 
 export type RangeOp = '<' | '<=' | '>' | '>=';
 
+/** Whether a three-way comparison result `c` (negative, zero, positive) satisfies `op`. */
+export function compareHolds(op: '==' | '!=' | RangeOp, c: number): boolean {
+  switch (op) {
+    case '==':
+      return c === 0;
+    case '!=':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '>=':
+      return c >= 0;
+  }
+}
+
 function cmp<T extends number | bigint | string>(a: T, b: T, op: RangeOp): boolean {
   switch (op) {
     case '<':

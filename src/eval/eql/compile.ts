@@ -26,7 +26,7 @@ import { ecsType, familyOfType, type FieldFamily } from '../ecs';
 import { fieldPath, fieldValues, scanValues, type FieldPath } from '../fields';
 import { compileLuceneRegex } from '../regex';
 import { andPred, constPred, notPred, orPred, outcomeOf, sampleValues, type Outcome, type Pred, type TraceNode } from '../trace';
-import { booleanOf, compareIn, dynamicFamily, equalsIn, keywordOf, numberOf, operand, show, type Operand, type RangeOp, type Scalar } from '../values';
+import { booleanOf, compareHolds, compareIn, dynamicFamily, equalsIn, keywordOf, numberOf, operand, show, type Operand, type RangeOp, type Scalar } from '../values';
 import { compileWildcard, eqlWildcardTokens, type WildcardMatcher } from '../wildcard';
 import { EqlFunctionError, implFor, Num, plain, type FnValue } from './functions';
 
@@ -150,20 +150,7 @@ function scriptCompare(a: FnValue, b: FnValue, op: ComparisonOp): boolean {
     if (nx === null || ny === null) return op === '!=';
     c = nx < ny ? -1 : nx > ny ? 1 : 0;
   }
-  switch (op) {
-    case '==':
-      return c === 0;
-    case '!=':
-      return c !== 0;
-    case '<':
-      return c < 0;
-    case '<=':
-      return c <= 0;
-    case '>':
-      return c > 0;
-    case '>=':
-      return c >= 0;
-  }
+  return compareHolds(op, c);
 }
 
 export class EqlCompiler {

@@ -37,7 +37,7 @@ import { compileLuceneNode } from '../lucene';
 import { compileLuceneRegex } from '../regex';
 import { fuzzyTest, matchTest, staticFamily, type ValueTest } from '../search';
 import type { TraceNode } from '../trace';
-import { dynamicFamily } from '../values';
+import { compareHolds, dynamicFamily } from '../values';
 import { compileWildcard, luceneWildcardTokens } from '../wildcard';
 import { orderEvents } from '../events';
 import { ecsType as ecsTypeOf } from '../ecs';
@@ -168,20 +168,7 @@ export class EsqlCompiler {
           if (op === '=~') return typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : null;
           const c = compareScalars(a, b);
           if (c === null) return null;
-          switch (op) {
-            case '==':
-              return c === 0;
-            case '!=':
-              return c !== 0;
-            case '<':
-              return c < 0;
-            case '<=':
-              return c <= 0;
-            case '>':
-              return c > 0;
-            case '>=':
-              return c >= 0;
-          }
+          return compareHolds(op, c);
         };
       }
       case 'Arithmetic': {

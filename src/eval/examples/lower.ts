@@ -44,21 +44,17 @@ function wildCandidates(tokens: readonly WildToken[]): string[] {
   return a === b ? [a] : [a, b];
 }
 
-function domainOfFamily(field: string): Domain | undefined {
+/** The value domain of a field known to ECS (its static type family), undefined for others. */
+export function domainOfFamily(field: string): Domain | undefined {
   const f = staticFamily(field);
   switch (f) {
     case 'numeric':
-      return 'numeric';
     case 'ip':
-      return 'ip';
     case 'boolean':
-      return 'boolean';
     case 'date':
-      return 'date';
     case 'text':
-      return 'text';
     case 'keyword':
-      return 'keyword';
+      return f;
     default:
       return undefined;
   }

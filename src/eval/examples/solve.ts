@@ -17,7 +17,7 @@
 import { Lang, type Re } from '../automaton';
 import { ABSENT, buildDoc, type Assigned } from './build';
 import type { Atom, Domain, Formula, Literal } from './formula';
-import { staticFamily } from '../search';
+import { domainOfFamily } from './lower';
 import { AUTOMATON_STEPS_PER_UNIT, spend, WorkBudgetExceeded } from './work';
 
 export interface SolveOptions {
@@ -38,23 +38,8 @@ const DEFAULT_IPS = ['10.0.0.5', '192.168.1.20', '203.0.113.10', '8.8.8.8', '172
 const DEFAULT_NUMBERS = [1, 0, 2, 100, 1000, 4624, 65535, 123456, -1];
 
 function fieldDomain(field: string, atoms: readonly Atom[]): Domain {
-  const fam = staticFamily(field);
-  switch (fam) {
-    case 'numeric':
-      return 'numeric';
-    case 'ip':
-      return 'ip';
-    case 'boolean':
-      return 'boolean';
-    case 'date':
-      return 'date';
-    case 'text':
-      return 'text';
-    case 'keyword':
-      return 'keyword';
-    default:
-      break;
-  }
+  const known = domainOfFamily(field);
+  if (known !== undefined) return known;
   for (const a of atoms) if (a.domain && a.domain !== 'keyword' && a.domain !== 'text') return a.domain;
   return 'keyword';
 }
