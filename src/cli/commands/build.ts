@@ -122,7 +122,8 @@ export const STEPS: BuildStep[] = [
     name: 'catalog',
     run({ built, out }) {
       const path = join(out, 'catalog.json');
-      const text = serializeCatalog(built.loaded.result);
+      // The analysed catalog with its indexes, as `ruledex catalog --json` writes it.
+      const text = serializeCatalog({ ...built.catalog, corpusStats: built.catalog.stats });
       const err = writeOutput(path, text);
       if (err) throw new Error(`cannot write ${path}: ${err}`);
       return [{ label: 'JSON', path, bytes: Buffer.byteLength(text) }];

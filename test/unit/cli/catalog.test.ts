@@ -73,8 +73,12 @@ describe('ruledex build', () => {
     expect(r.status).toBe(0);
     expect(existsSync(join(out, 'catalog.json'))).toBe(true);
     expect(r.stdout).toContain(`  JSON:         ${join(out, 'catalog.json')} (`);
-    const json = JSON.parse(readFileSync(join(out, 'catalog.json'), 'utf8')) as { rules: unknown[] };
+    const json = JSON.parse(readFileSync(join(out, 'catalog.json'), 'utf8')) as { rules: { analysis?: { stages: unknown[] } }[]; fields?: unknown[]; corpusStats?: unknown };
     expect(json.rules).toHaveLength(15);
+    // The analysed catalog, as `ruledex catalog --json` writes it, not the bare ingest.
+    expect(json.rules.filter((r) => r.analysis === undefined)).toEqual([]);
+    expect(Array.isArray(json.fields) && json.fields.length > 0).toBe(true);
+    expect(json.corpusStats).toBeDefined();
   });
 });
 
