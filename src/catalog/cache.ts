@@ -26,10 +26,10 @@ import type { RuleAnalysis } from '../analysis/types';
 import { DEFAULT_LABEL, decodeFile, ingest, type IngestInput } from '../ingest/ingest';
 import type { DecodedFile, IngestOptions, IngestResult, SourceFile } from '../ingest/types';
 import { combineIngests } from '../sources/combine';
-import { parseRuleQueries, type RuleQueries } from '../lang/rule-queries';
+import { parseRuleQueries } from '../lang/rule-queries';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic';
 import type { Rule } from '../model/rule';
-import { completeCatalog, type Catalog } from './build';
+import { completeCatalog, OnDemandParses, type Catalog } from './build';
 
 export const PIPELINE_VERSION = 'ruledex-pipeline-2';
 
@@ -98,25 +98,6 @@ function analysisKey(rule: Rule, label: string, digests: ReadonlyMap<string, str
   return [label, rule.id, etcDigest, ...rule.files.map((f) => `${f}@${digests.get(f) ?? '?'}`)].join('\u0000');
 }
 
-/** Parses on demand for rules whose analysis came from the cache. */
-class LazyParses extends Map<string, RuleQueries> {
-  constructor(private readonly rules: ReadonlyMap<string, Rule>) {
-    super();
-  }
-  override get(id: string): RuleQueries | undefined {
-    const have = super.get(id);
-    if (have !== undefined) return have;
-    const rule = this.rules.get(id);
-    if (!rule) return undefined;
-    const q = parseRuleQueries(rule);
-    this.set(id, q);
-    return q;
-  }
-  override has(id: string): boolean {
-    return super.has(id) || this.rules.has(id);
-  }
-}
-
 /**
  * Builds the catalog like `ingest` + `buildCatalog`, reusing `cache` for unchanged files and
  * rules. The catalog equals a cold build's (same rules, analyses, counts, diagnostics).
@@ -182,7 +163,7 @@ export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: 
   const digests = new Map(parts.flatMap((p) => p.input.files.map((f) => [f.path, f.digest] as const)));
   const etcDigest = parts.flatMap((p) => (p.input.etc ?? []).map((e) => `${e.role}:${e.digest}`)).join(',');
   const byId = new Map(ingested.rules.map((r) => [r.id, r]));
-  const parsed = new LazyParses(byId);
+  const parsed = new OnDemandParses(byId);
   const diagnostics: Diagnostic[] = [...ingested.diagnostics];
   const keys = ingested.rules.map((rule) => analysisKey(rule, rule.source, digests, etcDigest));
   const toAnalyse = keys.filter((k) => !prev.analyses.has(k)).length;
@@ -194,7 +175,6 @@ export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: 
     if (c) stats.analysedFromCache++;
     else {
       const q = parseRuleQueries(rule);
-      parsed.set(rule.id, q);
       const r = analyseRule(rule, q);
       c = { analysis: r.analysis, diagnostics: [...q.diagnostics, ...r.diagnostics] };
       stats.analysed++;
