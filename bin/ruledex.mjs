@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-// Entry point of the `ruledex` command. The CLI is written in TypeScript; tsx's loader
-// compiles it on the fly, so `npx ruledex` works on a fresh clone with no build step.
-import { register } from 'tsx/esm/api';
+// Entry point of the `ruledex` command. The CLI is written in TypeScript: it runs from the CLI
+// bundle (bin/bundle.mjs; made or refreshed with esbuild when a source changed), or, when no
+// bundle can be made, from the sources through tsx's loader. Either way `npx ruledex` works on a
+// fresh clone with no build step.
+import { cliBundle } from './bundle.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const bundled = await cliBundle();
+let main;
+if (bundled) {
+  ({ main } = await import(bundled.href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

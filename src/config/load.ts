@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { diagnostic } from '../model/diagnostic';
 import { resolveOptions, validateConfig, type ConfigFlags, type ConfigResult, type ResolvedOptions, type RuledexConfig } from './schema';
+import { BUNDLED } from '../paths';
 
 export const CONFIG_NAMES = ['ruledex.config.json', 'ruledex.config.mjs', 'ruledex.config.ts'] as const;
 
@@ -27,10 +28,25 @@ function place(text: string, offset: number): { line: number; column: number } {
   return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
 }
 
+let tsLoader: Promise<void> | null = null;
+
+/**
+ * A TypeScript config needs a TypeScript loader: from sources tsx (or Vite) already runs one; the
+ * CLI bundle registers tsx when it first meets such a config.
+ */
+function typeScriptLoader(): Promise<void> {
+  if (!BUNDLED) return Promise.resolve();
+  tsLoader ??= import('tsx/esm/api').then((m) => {
+    m.register();
+  });
+  return tsLoader;
+}
+
 /** Reads, parses and validates a config file; never throws. */
 export async function loadConfig(file: string): Promise<ConfigResult> {
   if (/\.(mjs|js|ts|mts)$/.test(file)) {
     try {
+      if (/\.m?ts$/.test(file)) await typeScriptLoader();
       const mod = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
       return validateConfig(mod.default, file);
     } catch (e) {

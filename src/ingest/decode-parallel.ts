@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BACK, FRONT, WORKER_DONE, takeChunk, type WorkerInput, type WorkerMessage } from './chunk-queue';
 import { decodeFile, decodeFiles, type IngestHooks } from './ingest';
+import { workerUrl } from '../paths';
 import type { DecodedFile, SourceFile } from './types';
 
 export { takeChunk, type WorkerInput, type WorkerMessage } from './chunk-queue';
@@ -59,7 +60,7 @@ export class DecodePool {
   private readonly workers: PoolWorker[] = [];
 
   private constructor(count: number) {
-    const boot = new URL('./decode-worker-boot.mjs', import.meta.url);
+    const boot = workerUrl('decode-worker');
     for (let i = 0; i < count; i++) {
       try {
         const worker = new Worker(boot);

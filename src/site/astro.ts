@@ -4,12 +4,12 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { clearSite, provideSite, type SiteContext } from './context';
 import { writeDirect } from './direct';
+import { PROJECT_ROOT } from '../paths';
 
 /** The project root: where astro.config.mjs and src/pages are. */
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export { PROJECT_ROOT };
 
 function within(dir: string, parent: string): boolean {
   return dir === parent || dir.startsWith(parent + sep);

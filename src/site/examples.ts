@@ -10,26 +10,20 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { synthesizeExamples, type SynthesisResult } from '../eval/examples/index';
 import { keepEntries } from './cache';
 import { evaluatorRule } from '../views/rule-page';
 import type { SiteModel } from '../views/site';
+import { SRC_DIR } from '../paths';
 
 export interface ExamplesOptions {
   /** Cache file; null disables the cache. Default: `examples.json` in `cacheDir()`. */
   cache?: string | null;
 }
 
-/** The project's `src/` (this module's parent folder; the working directory's when bundled elsewhere). */
+/** The project's `src/` (see `SRC_DIR`). */
 export function srcDir(): string {
-  const here = fileURLToPath(new URL('..', import.meta.url));
-  try {
-    if (statSync(join(here, 'eval')).isDirectory()) return here;
-  } catch {
-    // Bundled: fall through.
-  }
-  return join(process.cwd(), 'src');
+  return SRC_DIR;
 }
 const SRC = srcDir();
 /**

@@ -14,6 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SynthesisResult } from '../eval/examples/index';
+import { workerUrl } from '../paths';
 
 export type PrepTask =
   /** Markdown → sanitised HTML, or with `plain` → its plain text (`markdownText`). */
@@ -48,7 +49,7 @@ interface Slot {
   dead: boolean;
 }
 
-const BOOT = new URL('./prep-worker-boot.mjs', import.meta.url);
+const BOOT = workerUrl('prep-worker');
 
 export function runPrepPool(tasks: readonly PrepTask[], options: PrepPoolOptions): Promise<PrepPoolOutcome> {
   const out: PrepPoolOutcome = { replies: new Map(), timedOut: [], failed: [], workerErrors: [] };

@@ -16,9 +16,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { emptyCache, PIPELINE_VERSION, shardOf, type BuildCache, type CachedAnalysis, type FileRecord } from '../catalog/cache';
+import { PROJECT_ROOT } from '../paths';
 
 export const SHARDS = 32;
 /** Changes when the layout of a shard changes (the pipeline's own version is checked too). */
@@ -146,5 +146,5 @@ export class CacheStore {
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   const v = env.RULEDEX_CACHE_DIR;
   if (v === 'off') return null;
-  return v ? resolve(v) : resolve(fileURLToPath(new URL('../..', import.meta.url)), 'node_modules', '.cache', 'ruledex');
+  return v ? resolve(v) : resolve(PROJECT_ROOT, 'node_modules', '.cache', 'ruledex');
 }

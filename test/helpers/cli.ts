@@ -11,9 +11,9 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runRuledex(args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runRuledex(args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/ruledex.mjs', ...args], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/ruledex.mjs', ...args], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: { ...process.env, ...options.env } } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
