@@ -25,8 +25,14 @@
  * Cost: remark is the expensive part of ingest (about 1 MB/s). The investigation guide and setup
  * are kept as markdown source and never read for facts, so the body is cut at level-2 headings
  * (outside fences; `splitAtH2`) and those sections are not parsed unless they hold the ATT&CK
- * block; every other part is parsed and walked as mdast. `{ full: true }` parses everything; a
- * corpus test checks that both give the same pages.
+ * block; every other part is walked as mdast. Those chunks (the header and the rule query section)
+ * are read by `fastParse` (markdown-fast.ts), which gives the top-level nodes remark would give for
+ * the small subset of markdown these pages use, sends odd single blocks to remark, and returns null
+ * for any chunk outside the subset (then remark parses the chunk). Its paragraphs that cannot be
+ * facts, and its lists that do not follow a fact, keep their source unparsed: the loops below read
+ * those by offset only. Simple front matter skips gray-matter the same way
+ * (markdown-front-matter.ts). `{ full: true }` is the reference (gray-matter, remark on the whole
+ * body); tests check that both give the same pages.
  */
 import matter from 'gray-matter';
 import type { Code, Heading, List, ListItem, Nodes, Root, RootContent } from 'mdast';
@@ -36,6 +42,8 @@ import { unified } from 'unified';
 import { diagnostic, type Diagnostic } from '../model/diagnostic';
 import type { AttackRef, ThreatEntry, ThreatTechnique } from '../model/rule';
 import { LazyLines } from './lines';
+import { fastParse, type FastStats } from './markdown-fast';
+import { fastFrontMatter } from './markdown-front-matter';
 import type { DecodedMarkdown, MarkdownPage, PagePlace, SourceFile, StringLoc } from './types';
 import { setOwn } from './util';
 
@@ -68,10 +76,15 @@ interface Body {
   data: Record<string, unknown>;
 }
 
-/** Splits front matter off with gray-matter; an unreadable block is reported and skipped by its delimiters. */
-function splitFrontMatter(file: SourceFile, diagnostics: Diagnostic[]): Body {
+/**
+ * Splits front matter off with gray-matter; an unreadable block is reported and skipped by its
+ * delimiters. Simple blocks are read by `fastFrontMatter` with the same result, unless `reference`.
+ */
+function splitFrontMatter(file: SourceFile, diagnostics: Diagnostic[], reference: boolean): Body {
   const text = file.text;
   if (!/^---[ \t]*\r?\n/.test(text)) return { content: text, offset: 0, data: {} };
+  const fast = reference ? null : fastFrontMatter(text);
+  if (fast) return { content: fast.content, offset: text.length - fast.content.length, data: plain(fast.data) as Record<string, unknown> };
   try {
     const m = matter(text, {});
     const content = m.content;
@@ -168,17 +181,24 @@ function headingName(line: string): SectionName | null {
 
 export interface DecodeMarkdownOptions {
   /**
-   * Parse every section with remark. By default, investigation-guide and setup sections (kept as
-   * markdown source, never read for facts) are not parsed unless they hold the ATT&CK block: the
-   * same result at half the cost. A corpus test checks both give identical pages.
+   * The reference path: gray-matter for the front matter and remark for the whole body. By default,
+   * investigation-guide and setup sections (kept as markdown source, never read for facts) are not
+   * parsed unless they hold the ATT&CK block, the other chunks are read by `fastParse`
+   * (markdown-fast.ts) where they fit its subset, and simple front matter by `fastFrontMatter`:
+   * the same result at a fraction of the cost. Tests check both give identical pages (corpus,
+   * content, fixtures, seeds, case tables).
    */
   full?: boolean;
+  /** Counts chunks and blocks read by the fast block reader or left to remark (benchmarks, tests). */
+  stats?: FastStats;
 }
 
+const remark = (text: string): Root => parser.parse(text) as Root;
+
 /** The page's top-level blocks: parsed chunks as mdast nodes, skipped sections as raw items. */
-function items(content: string, full: boolean): Item[] {
-  const parse = (text: string, base: number): Item[] => (parser.parse(text) as Root).children.map((node) => ({ kind: 'node', node, base }) as Item);
-  if (full) return parse(content, 0);
+function items(content: string, full: boolean, stats: FastStats | undefined): Item[] {
+  const parse = (text: string, base: number): Item[] => (fastParse(text, remark, stats) ?? remark(text).children).map((node) => ({ kind: 'node', node, base }) as Item);
+  if (full) return remark(content).children.map((node) => ({ kind: 'node', node, base: 0 }) as Item);
   const out: Item[] = [];
   let section: SectionName | null = null;
   for (const { start, end } of splitAtH2(content)) {
@@ -204,14 +224,14 @@ export function decodeMarkdown(file: SourceFile, options: DecodeMarkdownOptions 
     diagnostics.push(diagnostic('info', 'markdown-not-a-rule', file.path, null, `skipped: ${baseName(file.path)}.md is an index, summary or other non-rule page`));
     return result(null);
   }
-  const body = splitFrontMatter(file, diagnostics);
+  const body = splitFrontMatter(file, diagnostics, options.full === true);
   const lines = new LazyLines(file.text);
   /** Place of a body offset. */
   const place = (offset: number): PagePlace => {
     const p = lines.position(body.offset + offset);
     return { offset: p.offset, line: p.line, column: p.column };
   };
-  const kids = items(body.content, options.full === true);
+  const kids = items(body.content, options.full === true, options.stats);
   const startOf = (it: Item): number => (it.kind === 'raw' ? it.start : it.base + (it.node.position?.start.offset ?? 0));
   const endOf = (it: Item): number => (it.kind === 'raw' ? it.end : it.base + (it.node.position?.end.offset ?? 0));
   const nodeOf = (it: Item | undefined): RootContent | null => (it && it.kind === 'node' ? it.node : null);
@@ -279,6 +299,7 @@ export function decodeMarkdown(file: SourceFile, options: DecodeMarkdownOptions 
     seenFact = true;
     const at = place(startOf(it));
     places[key] = at;
+    // Item text is read only from a list right after a fact (the fast reader relies on it).
     const next = nodeOf(kids[i + 1]);
     let list: string[] | null = null;
     if (fact.rest === '' && next && next.type === 'list') {

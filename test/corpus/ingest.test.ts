@@ -11,7 +11,6 @@ import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { load } from 'js-toml';
 import { describe, expect, it } from 'vitest';
-import { decodeMarkdown } from '../../src/ingest/decode-markdown';
 import { decodeToml } from '../../src/ingest/decode-toml';
 import { loadSources, type LoadResult } from '../../src/ingest/load';
 import { hostOffset } from '../../src/model/span';
@@ -235,13 +234,5 @@ describe.skipIf(!hasShared)('ingest of the whole corpus (detection-rules + secur
     expect(differ).toEqual([]);
   });
 
-  it('decodes every markdown page the same with and without skipping guide and setup sections', async () => {
-    await ready;
-    const differ: string[] = [];
-    for (const f of loaded.read.files) {
-      if (!f.path.endsWith('.md')) continue;
-      if (!isDeepStrictEqual(decodeMarkdown(f), decodeMarkdown(f, { full: true }))) differ.push(f.path);
-    }
-    expect(differ).toEqual([]);
-  });
+  // Markdown: the fast path against remark on every page is test/corpus/markdown.test.ts.
 });
