@@ -31,7 +31,7 @@ import { compareDiagnostics, type Diagnostic } from '../model/diagnostic';
 import type { Rule } from '../model/rule';
 import { completeCatalog, OnDemandParses, type Catalog } from './build';
 
-export const PIPELINE_VERSION = 'ruledex-pipeline-2';
+export const PIPELINE_VERSION = 'ruledex-pipeline-3';
 
 export interface CachedAnalysis {
   analysis: RuleAnalysis;

@@ -17,7 +17,7 @@ import type { Loc } from '../../model/span';
 import type { ParseResult } from '../shared/result';
 import type { KqlQuery } from '../kql';
 import type { LuceneQuery } from '../lucene';
-import { decodePatternSegment, scanIdentifier, scanPatternSegment, scanQuotedIdentifierBody, scanStringBody, scanTripleBody, skipSpace } from './scan';
+import { decodePatternSegment, mayStep, scanBinaryOp, scanDottedTail, scanIdentifier, scanPatternSegment, scanQuotedIdentifierBody, scanStringBody, scanTripleBody, skipSpace } from './scan';
 
 // ---------------------------------------------------------------------------------------------
 // Expressions
@@ -701,6 +701,197 @@ type PredicateSuffix =
   | { t: 'isNull'; negated: boolean; end: number }
   | { t: 'match'; query: EsqlConstant; end: number };
 
+/** A NOT or a sign before an operand of the flat expression reading (grammar rule FastOperand). */
+interface FlatPrefix {
+  op: 'not' | '-' | '+';
+  start: number;
+}
+/** An operand of the flat reading: a Primary, or one with NOT / signs before it. */
+type FlatOperand = EsqlExpr | { kind: 'Prefixed'; prefixes: FlatPrefix[]; primary: EsqlExpr };
+/** What follows an operand in the flat reading (grammar rule FastStep). */
+type FlatStep =
+  | { t: 'op'; op: string; right: FlatOperand }
+  | { t: 'cast'; type: string; end: number }
+  | PredicateSuffix;
+
+/** An operand taken apart: NOTs (their starts), then signs, then the Primary; null if a NOT follows a sign. */
+interface SplitOperand {
+  nots: number[];
+  signs: FlatPrefix[];
+  primary: EsqlExpr;
+}
+const NO_NOTS: number[] = [];
+const NO_SIGNS: FlatPrefix[] = [];
+
+function splitOperand(o: FlatOperand): SplitOperand | null {
+  if (o.kind !== 'Prefixed') return { nots: NO_NOTS, signs: NO_SIGNS, primary: o };
+  const nots: number[] = [];
+  const signs: FlatPrefix[] = [];
+  for (const p of o.prefixes) {
+    if (p.op === 'not') {
+      if (signs.length > 0) return null; // `- NOT a`: a sign's operand cannot start with NOT
+      nots.push(p.start);
+    } else signs.push(p);
+  }
+  return { nots, signs, primary: o.primary };
+}
+
+function isComparisonOp(op: string): op is EsqlComparisonOp {
+  return op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=' || op === '=~';
+}
+
+/** `unary(signs, casts(primary, casts))`, as UnaryExpr / CastExpr build it. */
+function closeUnary(b: EsqlBuilders, signs: FlatPrefix[], primary: EsqlExpr, casts: { type: string; end: number }[]): EsqlExpr {
+  let e = casts.length === 0 ? primary : b.casts(primary, casts);
+  for (let i = signs.length - 1; i >= 0; i--) {
+    const s = signs[i] as FlatPrefix;
+    e = b.unary({ start: s.start, end: e.loc.end }, s.op as '-' | '+', e);
+  }
+  return e;
+}
+
+/**
+ * The flat reading of an expression (`valueOnly`: of a ValueExpr, an `IN (…)` value) built into
+ * exactly the tree the precedence chain BooleanExpr → AndExpr → NotExpr → Predicate → ValueExpr
+ * → OperatorExpr → UnaryExpr → CastExpr builds, with the same builders (so the same nodes and
+ * spans). Steps are taken while the chain would take them; at the first one it would not (a
+ * second comparison, anything but AND/OR after a predicate suffix, a NOT after an operator
+ * other than AND/OR, …) the expression ends, and `cut` is the end of the last step taken (else
+ * -1). Throws where the chain fails at the first operand (parse.ts then runs the normal parse).
+ * No closures: this runs for every expression.
+ */
+function buildFlat(b: EsqlBuilders, head: FlatOperand, steps: FlatStep[], valueOnly: boolean): { expr: EsqlExpr; cut: number } {
+  const first = splitOperand(head);
+  if (first === null || (valueOnly && first.nots.length > 0)) throw new Error('ES|QL fast path: not an expression here');
+  // the current operand: NOTs of the current predicate, signs, Primary and casts
+  let nots = first.nots;
+  let signs = first.signs;
+  let primary = first.primary;
+  let casts: { type: string; end: number }[] = [];
+  // OperatorExpr: the operands before the current one, and the operator before the current one
+  let arithHead: EsqlExpr | null = null;
+  let arithTail: [EsqlArithmeticOp, EsqlExpr][] = [];
+  let arithOp: EsqlArithmeticOp = '+';
+  // ValueExpr: the left side and operator of a comparison
+  let cmpLeft: EsqlExpr | null = null;
+  let cmpOp: EsqlComparisonOp = '==';
+  // Predicate with its suffix, once read (then nothing but AND / OR may follow)
+  let pred: EsqlExpr | null = null;
+  // the AND operands of the current OR operand, and the OR operands
+  let ands: EsqlExpr[] = [];
+  const ors: EsqlExpr[] = [];
+
+  let i = 0;
+  for (; i < steps.length; i++) {
+    const step = steps[i] as FlatStep;
+    if (step.t === 'cast') {
+      if (pred !== null) break;
+      casts.push(step);
+      continue;
+    }
+    if (step.t !== 'op') {
+      // a predicate suffix, applied to the ValueExpr
+      if (pred !== null || valueOnly) break;
+      let value = closeUnary(b, signs, primary, casts);
+      if (arithHead !== null) {
+        arithTail.push([arithOp, value]);
+        value = b.arithmetic(arithHead, arithTail);
+        arithHead = null;
+      }
+      if (cmpLeft !== null) {
+        value = b.comparison(cmpLeft, cmpOp, value);
+        cmpLeft = null;
+      }
+      if (step.t === 'match' && !b.isMatchField(value)) {
+        pred = value;
+        break;
+      }
+      pred = b.predicate(value, step);
+      continue;
+    }
+    const right = splitOperand(step.right);
+    if (right === null) break;
+    const op = step.op;
+    if (op === '+' || op === '-' || op === '*' || op === '/' || op === '%') {
+      if (pred !== null || right.nots.length > 0) break;
+      const u = closeUnary(b, signs, primary, casts);
+      if (arithHead === null) arithHead = u;
+      else arithTail.push([arithOp, u]);
+      arithOp = op;
+    } else if (isComparisonOp(op)) {
+      if (pred !== null || cmpLeft !== null || right.nots.length > 0) break;
+      let left = closeUnary(b, signs, primary, casts);
+      if (arithHead !== null) {
+        arithTail.push([arithOp, left]);
+        left = b.arithmetic(arithHead, arithTail);
+        arithHead = null;
+        arithTail = [];
+      }
+      cmpLeft = left;
+      cmpOp = op;
+    } else {
+      // AND / OR: the predicate ends
+      if (valueOnly) break;
+      ands.push(closePredicate(b, nots, pred, signs, primary, casts, arithHead, arithTail, arithOp, cmpLeft, cmpOp));
+      pred = null;
+      arithHead = null;
+      arithTail = [];
+      cmpLeft = null;
+      if ((op.charCodeAt(0) | 0x20) === 0x6f) {
+        ors.push(b.and(ands[0] as EsqlExpr, ands.slice(1)));
+        ands = [];
+      }
+      nots = right.nots;
+    }
+    signs = right.signs;
+    primary = right.primary;
+    casts = [];
+  }
+  let expr: EsqlExpr;
+  if (valueOnly) expr = closePredicate(b, NO_NOTS, pred, signs, primary, casts, arithHead, arithTail, arithOp, cmpLeft, cmpOp);
+  else {
+    ands.push(closePredicate(b, nots, pred, signs, primary, casts, arithHead, arithTail, arithOp, cmpLeft, cmpOp));
+    ors.push(b.and(ands[0] as EsqlExpr, ands.slice(1)));
+    expr = b.or(ors[0] as EsqlExpr, ors.slice(1));
+  }
+  return { expr, cut: i < steps.length ? expr.loc.end : -1 };
+}
+
+/** The Predicate (or the ValueExpr, when it has no suffix) with its NOTs, as NotExpr builds it. */
+function closePredicate(
+  b: EsqlBuilders,
+  nots: number[],
+  pred: EsqlExpr | null,
+  signs: FlatPrefix[],
+  primary: EsqlExpr,
+  casts: { type: string; end: number }[],
+  arithHead: EsqlExpr | null,
+  arithTail: [EsqlArithmeticOp, EsqlExpr][],
+  arithOp: EsqlArithmeticOp,
+  cmpLeft: EsqlExpr | null,
+  cmpOp: EsqlComparisonOp,
+): EsqlExpr {
+  let e = pred;
+  if (e === null) {
+    e = closeUnary(b, signs, primary, casts);
+    if (arithHead !== null) {
+      arithTail.push([arithOp, e]);
+      e = b.arithmetic(arithHead, arithTail);
+    }
+    if (cmpLeft !== null) e = b.comparison(cmpLeft, cmpOp, e);
+  }
+  for (let i = nots.length - 1; i >= 0; i--) e = b.not({ start: nots[i] as number, end: e.loc.end }, e);
+  return e;
+}
+
+/** The length of the longest word of ESQL_RESERVED. */
+const RESERVED_MAX_LENGTH = Math.max(...[...ESQL_RESERVED].map((w) => w.length));
+
+/** Whether an (ASCII) word is reserved; most names are longer than any reserved word, and are not lower-cased. */
+function isReserved(word: string): boolean {
+  return word.length <= RESERVED_MAX_LENGTH && ESQL_RESERVED.has(word.toLowerCase());
+}
+
 /** The builders, typed; the grammar reaches them as `options.b`. */
 export function makeEsqlBuilders() {
   /**
@@ -709,22 +900,35 @@ export function makeEsqlBuilders() {
    * listed too; embedding it is harmless). Reset before each parse.
    */
   const embedCandidates: EsqlFunctionCall[] = [];
+  /** See `flatEnd`. */
+  let flatCut = -1;
   return {
     embedCandidates,
-    isReserved: (word: string): boolean => ESQL_RESERVED.has(word.toLowerCase()),
+    isReserved,
     /** Whether a predicate suffix (NOT, LIKE, RLIKE, IN, IS, `:`) can start at `pos`. */
     maySuffix: (input: string, pos: number): boolean => {
       const c = input.charCodeAt(pos) | 0x20; // lower-case a letter (`:` stays 0x3a)
       return c === 0x6e || c === 0x6c || c === 0x72 || c === 0x69 || c === 0x3a;
     },
     skipSpace,
+    mayStep,
+    scanBinaryOp,
+    scanDottedTail,
+    /** `.a.b` (scanned by scanDottedTail) and the segments after it: `['a', 'b', …tail]`. */
+    dottedSegments: (text: string, tail: string[]): string[] => {
+      const segments = text.slice(1).split('.');
+      for (const t of tail) segments.push(t);
+      return segments;
+    },
+    /** A call without arguments (IdentPrimary). */
+    noArgs: { args: null, star: false },
     scanIdentifier,
     scanPatternSegment,
     decodePatternSegment,
     scanQuotedIdentifierBody,
     scanStringBody,
     scanTripleBody,
-    isTimeUnit: (word: string): boolean => !ESQL_RESERVED.has(word.toLowerCase()),
+    isTimeUnit: (word: string): boolean => !isReserved(word),
 
     query(settings: EsqlSetDirective[], commands: EsqlCommand[]): EsqlQuery {
       const first = settings[0] ?? commands[0];
@@ -868,6 +1072,27 @@ export function makeEsqlBuilders() {
       return sum;
     },
     unary: (r: Range, op: '-' | '+', expr: EsqlExpr): EsqlUnary => ({ kind: 'Unary', loc: loc(r), op, expr }),
+    prefixed: (prefixes: FlatPrefix[], primary: EsqlExpr): FlatOperand => ({ kind: 'Prefixed', prefixes, primary }),
+    /**
+     * The flat reading of an expression (`valueOnly`: of a ValueExpr, an `IN (…)` value) built
+     * into exactly the tree the precedence chain BooleanExpr → AndExpr → NotExpr → Predicate →
+     * ValueExpr → OperatorExpr → UnaryExpr → CastExpr builds, with the same builders (so the
+     * same nodes and spans). Steps are taken while the chain would take them; at the first one
+     * it would not (a second comparison, anything but AND/OR after a predicate suffix, a NOT
+     * after an operator other than AND/OR, …) the expression ends, and `flatEnd` then gives the
+     * end of the last step taken. Throws where the chain fails at the first operand.
+     */
+    flat(head: FlatOperand, steps: FlatStep[], valueOnly: boolean): EsqlExpr {
+      if (steps.length === 0 && head.kind !== 'Prefixed') {
+        flatCut = -1;
+        return head;
+      }
+      const r = buildFlat(this, head, steps, valueOnly);
+      flatCut = r.cut;
+      return r.expr;
+    },
+    /** Where the last `flat` expression ended if it stopped before its last step, else `pos`. */
+    flatEnd: (pos: number): number => (flatCut < 0 ? pos : flatCut),
     /** A parenthesised expression is its inner node with `loc` widened to the parentheses. */
     paren(r: Range, expr: EsqlExpr): EsqlExpr {
       expr.loc = loc(r); // the node is fresh from this parse; widening it in place keeps its identity
@@ -904,11 +1129,12 @@ export function makeEsqlBuilders() {
     field: (r: Range, parts: string[]): EsqlField => ({ kind: 'Field', loc: loc(r), name: parts.join('.') }),
     /** A word (with `segments` dotted segments after it) is a column name, or `true`/`false`/`null`. */
     isWordPrimary: (head: string, segments: number): boolean => {
+      if (!isReserved(head)) return true;
       const w = head.toLowerCase();
-      return !ESQL_RESERVED.has(w) || (segments === 0 && (w === 'true' || w === 'false' || w === 'null'));
+      return segments === 0 && (w === 'true' || w === 'false' || w === 'null');
     },
     wordPrimary(r: Range, head: string, tail: string[]): EsqlField | EsqlBooleanLiteral | EsqlNullLiteral {
-      if (tail.length === 0) {
+      if (tail.length === 0 && head.length <= RESERVED_MAX_LENGTH) {
         const w = head.toLowerCase();
         if (w === 'true' || w === 'false') return { kind: 'Boolean', loc: loc(r), value: w === 'true' };
         if (w === 'null') return { kind: 'Null', loc: loc(r) };

@@ -17,8 +17,10 @@ const builders = makeEsqlBuilders();
 
 /**
  * Valid queries are parsed once with failure bookkeeping switched off (`silent`: peggy then
- * skips recording what it expected at each failed alternative, a large share of its work);
- * only a query that fails is parsed again normally, to report what was expected where.
+ * skips recording what it expected at each failed alternative, a large share of its work, and
+ * the grammar reads expressions flat instead of through its precedence chain, see `Expr`);
+ * only a query that fails (or that the flat reading gives up on, by throwing) is parsed again
+ * normally, to report what was expected where.
  */
 const parser: GeneratedParser = {
   parse: (input, options) => {

@@ -29,12 +29,26 @@ const LOWER_R = 114;
 const LOWER_T = 116;
 const LOWER_Z = 122;
 
-function isLetter(c: number): boolean {
-  return (c >= LOWER_A && c <= LOWER_Z) || (c >= UPPER_A && c <= UPPER_Z);
+/**
+ * Character classes, one bit each, for every UTF-16 code unit, read with `CLASS[c] & …` (or
+ * `CLASS[c | 0]` where `c` may be the NaN of a read past the end: 0 has no class), so every
+ * read is in bounds with a small-integer index. The loops below run mostly before V8 optimises
+ * them, where a table read is much cheaper than calling a predicate per character.
+ */
+const LETTER = 1;
+const IDENT_BODY = 2; // [A-Za-z0-9_]
+const PATTERN = 4; // [A-Za-z0-9_@*]
+const STEP = 8; // the first character of what may follow an operand: see mayStep
+const CLASS = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= LOWER_A && c <= LOWER_Z) || (c >= UPPER_A && c <= UPPER_Z);
+  const body = letter || (c >= ZERO && c <= NINE) || c === UNDERSCORE;
+  const step = '-+*/%=!<>:aAoOnNlLrRiI'.includes(String.fromCharCode(c));
+  CLASS[c] = (letter ? LETTER : 0) | (body ? IDENT_BODY : 0) | (body || c === AT || c === STAR ? PATTERN : 0) | (step ? STEP : 0);
 }
 
 function isIdentBody(c: number): boolean {
-  return isLetter(c) || (c >= ZERO && c <= NINE) || c === UNDERSCORE;
+  return ((CLASS[c | 0] as number) & IDENT_BODY) !== 0;
 }
 
 /**
@@ -59,6 +73,8 @@ let lastSkipTo = -1;
 function scanSpace(input: string, pos: number): number {
   const n = input.length;
   for (;;) {
+    // (reads stay inside the string: a read past the end makes V8 drop its optimised code once)
+    if (pos >= n) return pos;
     const c = input.charCodeAt(pos);
     if (c === SPACE || c === LF || c === CR || c === TAB) {
       pos++;
@@ -93,25 +109,23 @@ function scanSpace(input: string, pos: number): number {
 
 /** An unquoted name: `[A-Za-z][A-Za-z0-9_]*` or `[_@][A-Za-z0-9_]+`. Returns its end, or -1. */
 export function scanIdentifier(input: string, pos: number): number {
+  const n = input.length;
+  if (pos >= n) return -1;
   const c = input.charCodeAt(pos);
   let p = pos + 1;
-  if (isLetter(c)) {
+  if (((CLASS[c] as number) & LETTER) !== 0) {
     // any body
   } else if (c === UNDERSCORE || c === AT) {
-    if (!isIdentBody(input.charCodeAt(p))) return -1;
+    if (p >= n || ((CLASS[input.charCodeAt(p)] as number) & IDENT_BODY) === 0) return -1;
   } else return -1;
-  while (isIdentBody(input.charCodeAt(p))) p++;
+  while (p < n && ((CLASS[input.charCodeAt(p)] as number) & IDENT_BODY) !== 0) p++;
   return p;
 }
 
 /** The unquoted part of a name-pattern segment: `[A-Za-z0-9_@*]+`. Returns its end, or -1. */
 export function scanPatternChars(input: string, pos: number): number {
   let p = pos;
-  for (;;) {
-    const c = input.charCodeAt(p);
-    if (isIdentBody(c) || c === AT || c === STAR) p++;
-    else break;
-  }
+  while (((CLASS[input.charCodeAt(p) | 0] as number) & PATTERN) !== 0) p++;
   return p > pos ? p : -1;
 }
 
@@ -168,7 +182,7 @@ export function scanPatternSegment(input: string, pos: number): number {
   let p = pos;
   for (;;) {
     const c = input.charCodeAt(p);
-    if (isIdentBody(c) || c === AT || c === STAR) {
+    if (((CLASS[c | 0] as number) & PATTERN) !== 0) {
       p++;
     } else if (c === BACKTICK) {
       const end = scanQuotedIdentifierBody(input, p + 1);
@@ -183,4 +197,73 @@ export function scanPatternSegment(input: string, pos: number): number {
 export function decodePatternSegment(raw: string): string {
   if (raw.indexOf('`') < 0) return raw;
   return raw.replace(/`((?:[^`]|``)+)`/g, (_m, body: string) => body.replace(/``/g, '`'));
+}
+
+const BANG = 33;
+const PERCENT = 37;
+const PLUS = 43;
+const MINUS = 45;
+const LESS = 60;
+const EQUALS = 61;
+const GREATER = 62;
+const TILDE = 126;
+
+/**
+ * A binary operator of an expression: `OR`, `AND` (any case, whole words), a comparison
+ * (`== != <= >= =~ < >`, longest first) or an arithmetic operator (`+ - * / %`; a `/` that
+ * starts a comment is not one). Returns its end, or -1.
+ */
+export function scanBinaryOp(input: string, pos: number): number {
+  const c = input.charCodeAt(pos);
+  const d = input.charCodeAt(pos + 1);
+  switch (c) {
+    case PLUS:
+    case MINUS:
+    case STAR:
+    case PERCENT:
+      return pos + 1;
+    case SLASH:
+      return d === SLASH || d === STAR ? -1 : pos + 1;
+    case EQUALS:
+      return d === EQUALS || d === TILDE ? pos + 2 : -1;
+    case BANG:
+      return d === EQUALS ? pos + 2 : -1;
+    case LESS:
+    case GREATER:
+      return d === EQUALS ? pos + 2 : pos + 1;
+    case 0x61: // a
+    case 0x41: // A
+      return (d | 0x20) === 0x6e && (input.charCodeAt(pos + 2) | 0x20) === 0x64 && !isIdentBody(input.charCodeAt(pos + 3)) ? pos + 3 : -1;
+    case 0x6f: // o
+    case 0x4f: // O
+      return (d | 0x20) === 0x72 && !isIdentBody(input.charCodeAt(pos + 2)) ? pos + 2 : -1;
+    default:
+      return -1;
+  }
+}
+
+const DOT = 46;
+
+/**
+ * The unquoted segments after a name: `("." [A-Za-z][A-Za-z0-9_]* / "." [_@][A-Za-z0-9_]+)*`.
+ * Returns where they end (`pos` when there is none); a backticked segment is left to the grammar.
+ */
+export function scanDottedTail(input: string, pos: number): number {
+  let p = pos;
+  while (p < input.length && input.charCodeAt(p) === DOT) {
+    const end = scanIdentifier(input, p + 1);
+    if (end < 0) break;
+    p = end;
+  }
+  return p;
+}
+
+/**
+ * Whether, after the whitespace at `pos`, something may continue an expression: a binary
+ * operator (`+ - * / % = ! < >`, `AND`, `OR`), a cast or match `:`, or a predicate suffix
+ * (`NOT`, `LIKE`, `RLIKE`, `IN`, `IS`). A quick test only: false means no step can follow.
+ */
+export function mayStep(input: string, pos: number): boolean {
+  const p = skipSpace(input, pos);
+  return p < input.length && ((CLASS[input.charCodeAt(p)] as number) & STEP) !== 0;
 }

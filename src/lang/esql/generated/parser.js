@@ -229,6 +229,14 @@ const peg$startRuleFunctions = {
   NamePatterns: peg$parseNamePatterns,
   NamePattern: peg$parseNamePattern,
   PatternSegment: peg$parsePatternSegment,
+  Expr: peg$parseExpr,
+  InValue: peg$parseInValue,
+  FastExpr: peg$parseFastExpr,
+  FastValue: peg$parseFastValue,
+  FastOperand: peg$parseFastOperand,
+  FastPrefix: peg$parseFastPrefix,
+  FastStep: peg$parseFastStep,
+  FastBinaryOp: peg$parseFastBinaryOp,
   BooleanExpr: peg$parseBooleanExpr,
   AndExpr: peg$parseAndExpr,
   NotExpr: peg$parseNotExpr,
@@ -246,6 +254,7 @@ const peg$startRuleFunctions = {
   DataType: peg$parseDataType,
   Primary: peg$parsePrimary,
   IdentPrimary: peg$parseIdentPrimary,
+  DottedTail: peg$parseDottedTail,
   CallArgs: peg$parseCallArgs,
   FieldRef: peg$parseFieldRef,
   QuotedFieldRef: peg$parseQuotedFieldRef,
@@ -420,13 +429,14 @@ const peg$r5 = /^[^'\\]/;
 const peg$r6 = /^[^()[\]{}"']/;
 const peg$r7 = /^[^\\\/?"<>| ,#\t\r\n:()]/;
 const peg$r8 = /^[=~]/;
-const peg$r9 = /^[<>]/;
-const peg$r10 = /^[*-+\-]/;
-const peg$r11 = /^[+\-]/;
-const peg$r12 = /^[a-zA-Z_]/;
-const peg$r13 = /^[a-zA-Z0-9_]/;
-const peg$r14 = /^[0-9]/;
-const peg$r15 = /^[eE]/;
+const peg$r9 = /^[\-+*\/%=!<>aAoO]/;
+const peg$r10 = /^[<>]/;
+const peg$r11 = /^[*-+\-]/;
+const peg$r12 = /^[+\-]/;
+const peg$r13 = /^[a-zA-Z_]/;
+const peg$r14 = /^[a-zA-Z0-9_]/;
+const peg$r15 = /^[0-9]/;
+const peg$r16 = /^[eE]/;
 const peg$e0 = peg$literalExpectation("|", false);
 const peg$e1 = peg$otherExpectation("end of input");
 const peg$e2 = peg$anyExpectation();
@@ -461,149 +471,150 @@ const peg$e30 = peg$otherExpectation("=");
 const peg$e31 = peg$classExpectation(["=", "~"], false, false, false);
 const peg$e32 = peg$otherExpectation("column name pattern");
 const peg$e33 = peg$literalExpectation(".", false);
-const peg$e34 = peg$otherExpectation("comparison operator");
-const peg$e35 = peg$literalExpectation("==", false);
-const peg$e36 = peg$literalExpectation("!=", false);
-const peg$e37 = peg$literalExpectation("<=", false);
-const peg$e38 = peg$literalExpectation(">=", false);
-const peg$e39 = peg$literalExpectation("=~", false);
-const peg$e40 = peg$classExpectation(["<", ">"], false, false, false);
-const peg$e41 = peg$otherExpectation("arithmetic operator");
-const peg$e42 = peg$classExpectation([["*", "+"], "-"], false, false, false);
-const peg$e43 = peg$literalExpectation("%", false);
-const peg$e44 = peg$otherExpectation("sign");
-const peg$e45 = peg$classExpectation(["+", "-"], false, false, false);
-const peg$e46 = peg$otherExpectation("data type");
-const peg$e47 = peg$classExpectation([["a", "z"], ["A", "Z"], "_"], false, false, false);
-const peg$e48 = peg$classExpectation([["a", "z"], ["A", "Z"], ["0", "9"], "_"], false, false, false);
-const peg$e49 = peg$literalExpectation("*", false);
-const peg$e50 = peg$otherExpectation("column name");
-const peg$e51 = peg$otherExpectation("time unit");
-const peg$e52 = peg$otherExpectation("quoted name");
-const peg$e53 = peg$literalExpectation("`", false);
-const peg$e54 = peg$otherExpectation("identifier");
-const peg$e55 = peg$otherExpectation("map");
-const peg$e56 = peg$otherExpectation("string");
-const peg$e57 = peg$literalExpectation("\"\"\"", false);
-const peg$e58 = peg$otherExpectation("number");
-const peg$e59 = peg$classExpectation([["0", "9"]], false, false, false);
-const peg$e60 = peg$otherExpectation("integer");
-const peg$e61 = peg$classExpectation(["e", "E"], false, false, false);
-const peg$e62 = peg$otherExpectation("boolean");
-const peg$e63 = peg$otherExpectation("null");
-const peg$e64 = peg$otherExpectation("parameter");
-const peg$e65 = peg$literalExpectation("??", false);
-const peg$e66 = peg$literalExpectation("?", false);
-const peg$e67 = peg$otherExpectation("FROM");
-const peg$e68 = peg$literalExpectation("from", true);
-const peg$e69 = peg$otherExpectation("TS");
-const peg$e70 = peg$literalExpectation("ts", true);
-const peg$e71 = peg$otherExpectation("ROW");
-const peg$e72 = peg$literalExpectation("row", true);
-const peg$e73 = peg$otherExpectation("SHOW");
-const peg$e74 = peg$literalExpectation("show", true);
-const peg$e75 = peg$otherExpectation("INFO");
-const peg$e76 = peg$literalExpectation("info", true);
-const peg$e77 = peg$otherExpectation("PROMQL");
-const peg$e78 = peg$literalExpectation("promql", true);
-const peg$e79 = peg$otherExpectation("SET");
-const peg$e80 = peg$literalExpectation("set", true);
-const peg$e81 = peg$otherExpectation("METADATA");
-const peg$e82 = peg$literalExpectation("metadata", true);
-const peg$e83 = peg$otherExpectation("WHERE");
-const peg$e84 = peg$literalExpectation("where", true);
-const peg$e85 = peg$otherExpectation("EVAL");
-const peg$e86 = peg$literalExpectation("eval", true);
-const peg$e87 = peg$otherExpectation("STATS");
-const peg$e88 = peg$literalExpectation("stats", true);
-const peg$e89 = peg$otherExpectation("INLINE");
-const peg$e90 = peg$literalExpectation("inline", true);
-const peg$e91 = peg$otherExpectation("INLINESTATS");
-const peg$e92 = peg$literalExpectation("inlinestats", true);
-const peg$e93 = peg$otherExpectation("KEEP");
-const peg$e94 = peg$literalExpectation("keep", true);
-const peg$e95 = peg$otherExpectation("DROP");
-const peg$e96 = peg$literalExpectation("drop", true);
-const peg$e97 = peg$otherExpectation("RENAME");
-const peg$e98 = peg$literalExpectation("rename", true);
-const peg$e99 = peg$otherExpectation("SORT");
-const peg$e100 = peg$literalExpectation("sort", true);
-const peg$e101 = peg$otherExpectation("LIMIT");
-const peg$e102 = peg$literalExpectation("limit", true);
-const peg$e103 = peg$otherExpectation("MV_EXPAND");
-const peg$e104 = peg$literalExpectation("mv_expand", true);
-const peg$e105 = peg$otherExpectation("DISSECT");
-const peg$e106 = peg$literalExpectation("dissect", true);
-const peg$e107 = peg$otherExpectation("GROK");
-const peg$e108 = peg$literalExpectation("grok", true);
-const peg$e109 = peg$otherExpectation("ENRICH");
-const peg$e110 = peg$literalExpectation("enrich", true);
-const peg$e111 = peg$otherExpectation("LOOKUP");
-const peg$e112 = peg$literalExpectation("lookup", true);
-const peg$e113 = peg$otherExpectation("JOIN");
-const peg$e114 = peg$literalExpectation("join", true);
-const peg$e115 = peg$otherExpectation("CHANGE_POINT");
-const peg$e116 = peg$literalExpectation("change_point", true);
-const peg$e117 = peg$otherExpectation("COMPLETION");
-const peg$e118 = peg$literalExpectation("completion", true);
-const peg$e119 = peg$otherExpectation("FORK");
-const peg$e120 = peg$literalExpectation("fork", true);
-const peg$e121 = peg$otherExpectation("FUSE");
-const peg$e122 = peg$literalExpectation("fuse", true);
-const peg$e123 = peg$otherExpectation("RERANK");
-const peg$e124 = peg$literalExpectation("rerank", true);
-const peg$e125 = peg$otherExpectation("SAMPLE");
-const peg$e126 = peg$literalExpectation("sample", true);
-const peg$e127 = peg$otherExpectation("URI_PARTS");
-const peg$e128 = peg$literalExpectation("uri_parts", true);
-const peg$e129 = peg$otherExpectation("TS_COLLAPSE");
-const peg$e130 = peg$literalExpectation("ts_collapse", true);
-const peg$e131 = peg$otherExpectation("MMR");
-const peg$e132 = peg$literalExpectation("mmr", true);
-const peg$e133 = peg$otherExpectation("SCORE");
-const peg$e134 = peg$literalExpectation("score", true);
-const peg$e135 = peg$otherExpectation("GROUP");
-const peg$e136 = peg$literalExpectation("group", true);
-const peg$e137 = peg$otherExpectation("KEY");
-const peg$e138 = peg$literalExpectation("key", true);
-const peg$e139 = peg$otherExpectation("BY");
-const peg$e140 = peg$literalExpectation("by", true);
-const peg$e141 = peg$otherExpectation("AS");
-const peg$e142 = peg$literalExpectation("as", true);
-const peg$e143 = peg$otherExpectation("ON");
-const peg$e144 = peg$literalExpectation("on", true);
-const peg$e145 = peg$otherExpectation("WITH");
-const peg$e146 = peg$literalExpectation("with", true);
-const peg$e147 = peg$otherExpectation("ASC");
-const peg$e148 = peg$literalExpectation("asc", true);
-const peg$e149 = peg$otherExpectation("DESC");
-const peg$e150 = peg$literalExpectation("desc", true);
-const peg$e151 = peg$otherExpectation("NULLS");
-const peg$e152 = peg$literalExpectation("nulls", true);
-const peg$e153 = peg$otherExpectation("FIRST");
-const peg$e154 = peg$literalExpectation("first", true);
-const peg$e155 = peg$otherExpectation("LAST");
-const peg$e156 = peg$literalExpectation("last", true);
-const peg$e157 = peg$otherExpectation("AND");
-const peg$e158 = peg$literalExpectation("and", true);
-const peg$e159 = peg$otherExpectation("OR");
-const peg$e160 = peg$literalExpectation("or", true);
-const peg$e161 = peg$otherExpectation("NOT");
-const peg$e162 = peg$literalExpectation("not", true);
-const peg$e163 = peg$otherExpectation("IN");
-const peg$e164 = peg$literalExpectation("in", true);
-const peg$e165 = peg$otherExpectation("IS");
-const peg$e166 = peg$literalExpectation("is", true);
-const peg$e167 = peg$otherExpectation("LIKE");
-const peg$e168 = peg$literalExpectation("like", true);
-const peg$e169 = peg$otherExpectation("RLIKE");
-const peg$e170 = peg$literalExpectation("rlike", true);
-const peg$e171 = peg$otherExpectation("NULL");
-const peg$e172 = peg$literalExpectation("null", true);
-const peg$e173 = peg$otherExpectation("TRUE");
-const peg$e174 = peg$literalExpectation("true", true);
-const peg$e175 = peg$otherExpectation("FALSE");
-const peg$e176 = peg$literalExpectation("false", true);
+const peg$e34 = peg$classExpectation(["-", "+", "*", "/", "%", "=", "!", "<", ">", "a", "A", "o", "O"], false, false, false);
+const peg$e35 = peg$otherExpectation("comparison operator");
+const peg$e36 = peg$literalExpectation("==", false);
+const peg$e37 = peg$literalExpectation("!=", false);
+const peg$e38 = peg$literalExpectation("<=", false);
+const peg$e39 = peg$literalExpectation(">=", false);
+const peg$e40 = peg$literalExpectation("=~", false);
+const peg$e41 = peg$classExpectation(["<", ">"], false, false, false);
+const peg$e42 = peg$otherExpectation("arithmetic operator");
+const peg$e43 = peg$classExpectation([["*", "+"], "-"], false, false, false);
+const peg$e44 = peg$literalExpectation("%", false);
+const peg$e45 = peg$otherExpectation("sign");
+const peg$e46 = peg$classExpectation(["+", "-"], false, false, false);
+const peg$e47 = peg$otherExpectation("data type");
+const peg$e48 = peg$classExpectation([["a", "z"], ["A", "Z"], "_"], false, false, false);
+const peg$e49 = peg$classExpectation([["a", "z"], ["A", "Z"], ["0", "9"], "_"], false, false, false);
+const peg$e50 = peg$literalExpectation("*", false);
+const peg$e51 = peg$otherExpectation("column name");
+const peg$e52 = peg$otherExpectation("time unit");
+const peg$e53 = peg$otherExpectation("quoted name");
+const peg$e54 = peg$literalExpectation("`", false);
+const peg$e55 = peg$otherExpectation("identifier");
+const peg$e56 = peg$otherExpectation("map");
+const peg$e57 = peg$otherExpectation("string");
+const peg$e58 = peg$literalExpectation("\"\"\"", false);
+const peg$e59 = peg$otherExpectation("number");
+const peg$e60 = peg$classExpectation([["0", "9"]], false, false, false);
+const peg$e61 = peg$otherExpectation("integer");
+const peg$e62 = peg$classExpectation(["e", "E"], false, false, false);
+const peg$e63 = peg$otherExpectation("boolean");
+const peg$e64 = peg$otherExpectation("null");
+const peg$e65 = peg$otherExpectation("parameter");
+const peg$e66 = peg$literalExpectation("??", false);
+const peg$e67 = peg$literalExpectation("?", false);
+const peg$e68 = peg$otherExpectation("FROM");
+const peg$e69 = peg$literalExpectation("from", true);
+const peg$e70 = peg$otherExpectation("TS");
+const peg$e71 = peg$literalExpectation("ts", true);
+const peg$e72 = peg$otherExpectation("ROW");
+const peg$e73 = peg$literalExpectation("row", true);
+const peg$e74 = peg$otherExpectation("SHOW");
+const peg$e75 = peg$literalExpectation("show", true);
+const peg$e76 = peg$otherExpectation("INFO");
+const peg$e77 = peg$literalExpectation("info", true);
+const peg$e78 = peg$otherExpectation("PROMQL");
+const peg$e79 = peg$literalExpectation("promql", true);
+const peg$e80 = peg$otherExpectation("SET");
+const peg$e81 = peg$literalExpectation("set", true);
+const peg$e82 = peg$otherExpectation("METADATA");
+const peg$e83 = peg$literalExpectation("metadata", true);
+const peg$e84 = peg$otherExpectation("WHERE");
+const peg$e85 = peg$literalExpectation("where", true);
+const peg$e86 = peg$otherExpectation("EVAL");
+const peg$e87 = peg$literalExpectation("eval", true);
+const peg$e88 = peg$otherExpectation("STATS");
+const peg$e89 = peg$literalExpectation("stats", true);
+const peg$e90 = peg$otherExpectation("INLINE");
+const peg$e91 = peg$literalExpectation("inline", true);
+const peg$e92 = peg$otherExpectation("INLINESTATS");
+const peg$e93 = peg$literalExpectation("inlinestats", true);
+const peg$e94 = peg$otherExpectation("KEEP");
+const peg$e95 = peg$literalExpectation("keep", true);
+const peg$e96 = peg$otherExpectation("DROP");
+const peg$e97 = peg$literalExpectation("drop", true);
+const peg$e98 = peg$otherExpectation("RENAME");
+const peg$e99 = peg$literalExpectation("rename", true);
+const peg$e100 = peg$otherExpectation("SORT");
+const peg$e101 = peg$literalExpectation("sort", true);
+const peg$e102 = peg$otherExpectation("LIMIT");
+const peg$e103 = peg$literalExpectation("limit", true);
+const peg$e104 = peg$otherExpectation("MV_EXPAND");
+const peg$e105 = peg$literalExpectation("mv_expand", true);
+const peg$e106 = peg$otherExpectation("DISSECT");
+const peg$e107 = peg$literalExpectation("dissect", true);
+const peg$e108 = peg$otherExpectation("GROK");
+const peg$e109 = peg$literalExpectation("grok", true);
+const peg$e110 = peg$otherExpectation("ENRICH");
+const peg$e111 = peg$literalExpectation("enrich", true);
+const peg$e112 = peg$otherExpectation("LOOKUP");
+const peg$e113 = peg$literalExpectation("lookup", true);
+const peg$e114 = peg$otherExpectation("JOIN");
+const peg$e115 = peg$literalExpectation("join", true);
+const peg$e116 = peg$otherExpectation("CHANGE_POINT");
+const peg$e117 = peg$literalExpectation("change_point", true);
+const peg$e118 = peg$otherExpectation("COMPLETION");
+const peg$e119 = peg$literalExpectation("completion", true);
+const peg$e120 = peg$otherExpectation("FORK");
+const peg$e121 = peg$literalExpectation("fork", true);
+const peg$e122 = peg$otherExpectation("FUSE");
+const peg$e123 = peg$literalExpectation("fuse", true);
+const peg$e124 = peg$otherExpectation("RERANK");
+const peg$e125 = peg$literalExpectation("rerank", true);
+const peg$e126 = peg$otherExpectation("SAMPLE");
+const peg$e127 = peg$literalExpectation("sample", true);
+const peg$e128 = peg$otherExpectation("URI_PARTS");
+const peg$e129 = peg$literalExpectation("uri_parts", true);
+const peg$e130 = peg$otherExpectation("TS_COLLAPSE");
+const peg$e131 = peg$literalExpectation("ts_collapse", true);
+const peg$e132 = peg$otherExpectation("MMR");
+const peg$e133 = peg$literalExpectation("mmr", true);
+const peg$e134 = peg$otherExpectation("SCORE");
+const peg$e135 = peg$literalExpectation("score", true);
+const peg$e136 = peg$otherExpectation("GROUP");
+const peg$e137 = peg$literalExpectation("group", true);
+const peg$e138 = peg$otherExpectation("KEY");
+const peg$e139 = peg$literalExpectation("key", true);
+const peg$e140 = peg$otherExpectation("BY");
+const peg$e141 = peg$literalExpectation("by", true);
+const peg$e142 = peg$otherExpectation("AS");
+const peg$e143 = peg$literalExpectation("as", true);
+const peg$e144 = peg$otherExpectation("ON");
+const peg$e145 = peg$literalExpectation("on", true);
+const peg$e146 = peg$otherExpectation("WITH");
+const peg$e147 = peg$literalExpectation("with", true);
+const peg$e148 = peg$otherExpectation("ASC");
+const peg$e149 = peg$literalExpectation("asc", true);
+const peg$e150 = peg$otherExpectation("DESC");
+const peg$e151 = peg$literalExpectation("desc", true);
+const peg$e152 = peg$otherExpectation("NULLS");
+const peg$e153 = peg$literalExpectation("nulls", true);
+const peg$e154 = peg$otherExpectation("FIRST");
+const peg$e155 = peg$literalExpectation("first", true);
+const peg$e156 = peg$otherExpectation("LAST");
+const peg$e157 = peg$literalExpectation("last", true);
+const peg$e158 = peg$otherExpectation("AND");
+const peg$e159 = peg$literalExpectation("and", true);
+const peg$e160 = peg$otherExpectation("OR");
+const peg$e161 = peg$literalExpectation("or", true);
+const peg$e162 = peg$otherExpectation("NOT");
+const peg$e163 = peg$literalExpectation("not", true);
+const peg$e164 = peg$otherExpectation("IN");
+const peg$e165 = peg$literalExpectation("in", true);
+const peg$e166 = peg$otherExpectation("IS");
+const peg$e167 = peg$literalExpectation("is", true);
+const peg$e168 = peg$otherExpectation("LIKE");
+const peg$e169 = peg$literalExpectation("like", true);
+const peg$e170 = peg$otherExpectation("RLIKE");
+const peg$e171 = peg$literalExpectation("rlike", true);
+const peg$e172 = peg$otherExpectation("NULL");
+const peg$e173 = peg$literalExpectation("null", true);
+const peg$e174 = peg$otherExpectation("TRUE");
+const peg$e175 = peg$literalExpectation("true", true);
+const peg$e176 = peg$otherExpectation("FALSE");
+const peg$e177 = peg$literalExpectation("false", true);
 function peg$f0(settings, source, rest) {    return b.query(settings.flat(), [source, ...rest]);  }
 
 function peg$f1(head, tail) {    return [head, ...tail];  }
@@ -726,131 +737,181 @@ function peg$f59() {    const end = b.scanPatternSegment(input, peg$currPos); if
 
 function peg$f60(raw) {    return b.decodePatternSegment(raw);  }
 
-function peg$f61(head, tail) {    return b.or(head, tail);  }
+function peg$f61() {    return fast;  }
 
-function peg$f62(head, tail) {    return b.and(head, tail);  }
+function peg$f62() {    return fast;  }
 
-function peg$f63(expr) {    return b.not(L(), expr);  }
+function peg$f63() {    return fast;  }
 
-function peg$f64(expr) {    return !fast || b.maySuffix(input, peg$currPos);  }
+function peg$f64() {    return fast;  }
 
-function peg$f65(expr) {    return b.isMatchField(expr);  }
+function peg$f65(head) {    return b.mayStep(input, peg$currPos);  }
 
-function peg$f66(expr, query) {    return { t: 'match', query, end: peg$currPos };  }
+function peg$f66(head, tail) {    const e = b.flat(head, tail, false); peg$currPos = b.flatEnd(peg$currPos); return e;  }
 
-function peg$f67(expr, suffix) {    return b.predicate(expr, suffix);  }
+function peg$f67(head) {    return b.mayStep(input, peg$currPos);  }
 
-function peg$f68(negated) {    return 'like';  }
+function peg$f68(head, tail) {    const e = b.flat(head, tail, true); peg$currPos = b.flatEnd(peg$currPos); return e;  }
 
-function peg$f69(negated) {    return 'rlike';  }
+function peg$f69(prefixes, primary) {    return b.prefixed(prefixes, primary);  }
 
-function peg$f70(negated, op, p) {    return { t: 'like', op, patterns: p.patterns, list: p.list, end: peg$currPos };  }
+function peg$f70() {    return { op: 'not', start: offset() };  }
 
-function peg$f71(negated, query) {    return { t: 'inSubquery', query, end: peg$currPos };  }
+function peg$f71(op) {    return { op, start: offset() };  }
 
-function peg$f72(negated, head, tail) {    return { t: 'in', values: [head, ...tail], end: peg$currPos };  }
+function peg$f72(op, right) {    return { t: 'op', op, right };  }
 
-function peg$f73(negated, tail) {    tail.negated = negated !== null; return tail;  }
+function peg$f73(type) {    return { t: 'cast', type, end: peg$currPos };  }
 
-function peg$f74(negated) {    return { t: 'isNull', negated: negated !== null, end: peg$currPos };  }
+function peg$f74() {    return b.maySuffix(input, peg$currPos);  }
 
-function peg$f75(source, rest) {    return b.subquery(L(), [source, ...rest]);  }
+function peg$f75(query) {    return { t: 'match', query, end: peg$currPos };  }
 
-function peg$f76(head, tail) {    return { patterns: [head, ...tail], list: true };  }
+function peg$f76() {    const end = b.scanBinaryOp(input, peg$currPos - 1); if (end < 0) return false; peg$currPos = end; return true;  }
 
-function peg$f77(p) {    return { patterns: [p], list: false };  }
+function peg$f77(head, tail) {    return b.or(head, tail);  }
 
-function peg$f78(left, right) {    return right === null ? left : b.comparison(left, right[0], right[1]);  }
+function peg$f78(head, tail) {    return b.and(head, tail);  }
 
-function peg$f79(head, tail) {    return b.arithmetic(head, tail);  }
+function peg$f79(expr) {    return b.not(L(), expr);  }
 
-function peg$f80() {    return "/";  }
+function peg$f80(expr) {    return !fast || b.maySuffix(input, peg$currPos);  }
 
-function peg$f81(op, expr) {    return b.unary(L(), op, expr);  }
+function peg$f81(expr) {    return b.isMatchField(expr);  }
 
-function peg$f82(head, type) {    return { type, end: peg$currPos };  }
+function peg$f82(expr, query) {    return { t: 'match', query, end: peg$currPos };  }
 
-function peg$f83(head, types) {    return b.casts(head, types);  }
+function peg$f83(expr, suffix) {    return b.predicate(expr, suffix);  }
 
-function peg$f84(expr) {    return b.paren(L(), expr);  }
+function peg$f84(negated) {    return 'like';  }
 
-function peg$f85(name) {    return !b.isReserved(name);  }
+function peg$f85(negated) {    return 'rlike';  }
 
-function peg$f86(name, args) {    return b.call(L(), name, args === null ? null : args.args, args !== null && args.star);  }
+function peg$f86(negated, op, p) {    return { t: 'like', op, patterns: p.patterns, list: p.list, end: peg$currPos };  }
 
-function peg$f87(head, tail) {    return b.isWordPrimary(head, tail.length);  }
+function peg$f87(negated, query) {    return { t: 'inSubquery', query, end: peg$currPos };  }
 
-function peg$f88(head, tail) {    return b.wordPrimary(L(), head, tail);  }
+function peg$f88(negated) {    return fast;  }
 
-function peg$f89() {    return { args: [], star: true };  }
+function peg$f89(negated) {    return fast;  }
 
-function peg$f90(head, tail, map) {    const args = [head, ...tail]; if (map !== null) args.push(map); return { args, star: false };  }
+function peg$f90(negated, head, tail) {    return { t: 'in', values: [head, ...tail], end: peg$currPos };  }
 
-function peg$f91(map) {    return { args: [map], star: false };  }
+function peg$f91(negated, tail) {    tail.negated = negated !== null; return tail;  }
 
-function peg$f92(head, tail) {    return b.field(L(), [head, ...tail]);  }
+function peg$f92(negated) {    return { t: 'isNull', negated: negated !== null, end: peg$currPos };  }
 
-function peg$f93(head, tail) {    return b.field(L(), [head, ...tail]);  }
+function peg$f93(source, rest) {    return b.subquery(L(), [source, ...rest]);  }
 
-function peg$f94(name) {    return b.isReserved(name);  }
+function peg$f94(head, tail) {    return { patterns: [head, ...tail], list: true };  }
 
-function peg$f95(name) {    return name;  }
+function peg$f95(p) {    return { patterns: [p], list: false };  }
 
-function peg$f96() {    const end = b.scanIdentifier(input, peg$currPos); if (end < 0) return false; peg$currPos = end; return true;  }
+function peg$f96(left, right) {    return right === null ? left : b.comparison(left, right[0], right[1]);  }
 
-function peg$f97() {    peg$currPos = b.scanQuotedIdentifierBody(input, peg$currPos); return true;  }
+function peg$f97(head, tail) {    return b.arithmetic(head, tail);  }
 
-function peg$f98(body) {    return body.length > 0;  }
+function peg$f98() {    return "/";  }
 
-function peg$f99(body) {    return body.replace(/``/g, "`");  }
+function peg$f99(op, expr) {    return b.unary(L(), op, expr);  }
 
-function peg$f100(head, tail) {    return b.list(L(), [head, ...tail]);  }
+function peg$f100(head, type) {    return { type, end: peg$currPos };  }
 
-function peg$f101(head, tail) {    return [head, ...tail];  }
+function peg$f101(head, types) {    return b.casts(head, types);  }
 
-function peg$f102(entries) {    return b.map(L(), entries);  }
+function peg$f102() {    return fast;  }
 
-function peg$f103(key, value) {    return b.mapEntry(L(), key, value);  }
+function peg$f103() {    return fast;  }
 
-function peg$f104() {    peg$currPos = b.scanTripleBody(input, peg$currPos); return true;  }
+function peg$f104(expr) {    return b.paren(L(), expr);  }
 
-function peg$f105(raw, extra) {    return b.string(L(), raw + extra, true);  }
+function peg$f105(head) {    return !b.isReserved(head);  }
 
-function peg$f106() {    peg$currPos = b.scanStringBody(input, peg$currPos); return true;  }
+function peg$f106(head, args) {    return args ?? b.noArgs;  }
 
-function peg$f107(raw) {    return b.string(L(), raw, false);  }
+function peg$f107(head, tail) {    return b.isWordPrimary(head, tail.length);  }
 
-function peg$f108(raw) {    return b.number(L(), raw, false);  }
+function peg$f108(head, tail) {    return tail;  }
 
-function peg$f109(int, frac) {    return frac;  }
+function peg$f109(head, rest) {    return Array.isArray(rest) ? b.wordPrimary(L(), head, rest) : b.call(L(), head, rest.args, rest.star);  }
 
-function peg$f110(int, unit) {    return b.isTimeUnit(unit);  }
+function peg$f110() {    peg$currPos = b.scanDottedTail(input, peg$currPos); return true;  }
 
-function peg$f111(int, unit) {    return { unit };  }
+function peg$f111(head, tail) {    return head.length === 0 ? tail : b.dottedSegments(head, tail);  }
 
-function peg$f112(int) {    return null;  }
+function peg$f112() {    return { args: [], star: true };  }
 
-function peg$f113(int, rest) {    return b.numberOrSpan(L(), int, rest);  }
+function peg$f113() {    return fast;  }
 
-function peg$f114(raw, unit) {    return b.isTimeUnit(unit);  }
+function peg$f114() {    return fast;  }
 
-function peg$f115(raw, unit) {    return b.timeSpan(L(), raw, unit);  }
+function peg$f115(head, tail, map) {    const args = [head, ...tail]; if (map !== null) args.push(map); return { args, star: false };  }
 
-function peg$f116(raw) {    return b.number(L(), raw, !/[.eE]/.test(raw));  }
+function peg$f116(map) {    return { args: [map], star: false };  }
 
-function peg$f117(raw) {    return b.number(L(), raw, true);  }
+function peg$f117(head, tail) {    return b.field(L(), [head, ...tail]);  }
 
-function peg$f118() {    return b.boolean(L(), true);  }
+function peg$f118(head, tail) {    return b.field(L(), [head, ...tail]);  }
 
-function peg$f119() {    return b.boolean(L(), false);  }
+function peg$f119(name) {    return b.isReserved(name);  }
 
-function peg$f120() {    return b.null(L());  }
+function peg$f120(name) {    return name;  }
 
-function peg$f121(name) {    return b.param(L(), name, true);  }
+function peg$f121() {    const end = b.scanIdentifier(input, peg$currPos); if (end < 0) return false; peg$currPos = end; return true;  }
 
-function peg$f122(name) {    return b.param(L(), name, false);  }
+function peg$f122() {    peg$currPos = b.scanQuotedIdentifierBody(input, peg$currPos); return true;  }
 
-function peg$f123() {    peg$currPos = b.skipSpace(input, peg$currPos); return true;  }
+function peg$f123(body) {    return body.length > 0;  }
+
+function peg$f124(body) {    return body.replace(/``/g, "`");  }
+
+function peg$f125(head, tail) {    return b.list(L(), [head, ...tail]);  }
+
+function peg$f126(head, tail) {    return [head, ...tail];  }
+
+function peg$f127(entries) {    return b.map(L(), entries);  }
+
+function peg$f128(key, value) {    return b.mapEntry(L(), key, value);  }
+
+function peg$f129() {    peg$currPos = b.scanTripleBody(input, peg$currPos); return true;  }
+
+function peg$f130(raw, extra) {    return b.string(L(), raw + extra, true);  }
+
+function peg$f131() {    peg$currPos = b.scanStringBody(input, peg$currPos); return true;  }
+
+function peg$f132(raw) {    return b.string(L(), raw, false);  }
+
+function peg$f133(raw) {    return b.number(L(), raw, false);  }
+
+function peg$f134(int, frac) {    return frac;  }
+
+function peg$f135(int, unit) {    return b.isTimeUnit(unit);  }
+
+function peg$f136(int, unit) {    return { unit };  }
+
+function peg$f137(int) {    return null;  }
+
+function peg$f138(int, rest) {    return b.numberOrSpan(L(), int, rest);  }
+
+function peg$f139(raw, unit) {    return b.isTimeUnit(unit);  }
+
+function peg$f140(raw, unit) {    return b.timeSpan(L(), raw, unit);  }
+
+function peg$f141(raw) {    return b.number(L(), raw, !/[.eE]/.test(raw));  }
+
+function peg$f142(raw) {    return b.number(L(), raw, true);  }
+
+function peg$f143() {    return b.boolean(L(), true);  }
+
+function peg$f144() {    return b.boolean(L(), false);  }
+
+function peg$f145() {    return b.null(L());  }
+
+function peg$f146(name) {    return b.param(L(), name, true);  }
+
+function peg$f147(name) {    return b.param(L(), name, false);  }
+
+function peg$f148() {    peg$currPos = b.skipSpace(input, peg$currPos); return true;  }
 
 function text() {
   return input.substring(peg$savedPos, peg$currPos);
@@ -3320,7 +3381,7 @@ function peg$parseWhereCommand() {
   if (s1 !== peg$FAILED) {
     s2 = peg$parse_();
     if (s2 !== peg$FAILED) {
-      s3 = peg$parseBooleanExpr();
+      s3 = peg$parseExpr();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
         s0 = peg$f16(s3);
@@ -3602,7 +3663,7 @@ function peg$parseAggregate() {
       if (s4 !== peg$FAILED) {
         s5 = peg$parse_();
         if (s5 !== peg$FAILED) {
-          s6 = peg$parseBooleanExpr();
+          s6 = peg$parseExpr();
           if (s6 !== peg$FAILED) {
             s2 = s6;
           } else {
@@ -3949,7 +4010,7 @@ function peg$parseSortCommand() {
 function peg$parseSortKey() {
   let s0, s1, s2, s3, s4, s5, s6, s7, s8;
   s0 = peg$currPos;
-  s1 = peg$parseBooleanExpr();
+  s1 = peg$parseExpr();
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
     s3 = peg$parse_();
@@ -4672,7 +4733,7 @@ function peg$parseLookupJoinCommand() {
               if (s7 !== peg$FAILED) {
                 s8 = peg$parse_();
                 if (s8 !== peg$FAILED) {
-                  s9 = peg$parseBooleanExpr();
+                  s9 = peg$parseExpr();
                   if (s9 !== peg$FAILED) {
                     s10 = [];
                     s11 = peg$currPos;
@@ -4688,7 +4749,7 @@ function peg$parseLookupJoinCommand() {
                       if (s13 !== peg$FAILED) {
                         s14 = peg$parse_();
                         if (s14 !== peg$FAILED) {
-                          s15 = peg$parseBooleanExpr();
+                          s15 = peg$parseExpr();
                           if (s15 !== peg$FAILED) {
                             s11 = s15;
                           } else {
@@ -4722,7 +4783,7 @@ function peg$parseLookupJoinCommand() {
                         if (s13 !== peg$FAILED) {
                           s14 = peg$parse_();
                           if (s14 !== peg$FAILED) {
-                            s15 = peg$parseBooleanExpr();
+                            s15 = peg$parseExpr();
                             if (s15 !== peg$FAILED) {
                               s11 = s15;
                             } else {
@@ -5639,7 +5700,7 @@ function peg$parseUriPartsCommand() {
           if (s5 !== peg$FAILED) {
             s6 = peg$parse_();
             if (s6 !== peg$FAILED) {
-              s7 = peg$parseBooleanExpr();
+              s7 = peg$parseExpr();
               if (s7 !== peg$FAILED) {
                 peg$savedPos = s0;
                 s0 = peg$f51(s3, s7);
@@ -5705,7 +5766,7 @@ function peg$parseMmrCommand() {
         s4 = peg$FAILED;
       }
       if (s4 !== peg$FAILED) {
-        s5 = peg$parseBooleanExpr();
+        s5 = peg$parseExpr();
         if (s5 !== peg$FAILED) {
           s2 = s5;
         } else {
@@ -5905,7 +5966,7 @@ function peg$parseField() {
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
-          s5 = peg$parseBooleanExpr();
+          s5 = peg$parseExpr();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
             s0 = peg$f55(s1, s5);
@@ -5931,7 +5992,7 @@ function peg$parseField() {
   }
   if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseBooleanExpr();
+    s1 = peg$parseExpr();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
       s1 = peg$f56(s1);
@@ -6164,6 +6225,484 @@ function peg$parsePatternSegment() {
   return s0;
 }
 
+function peg$parseExpr() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  peg$savedPos = peg$currPos;
+  s1 = peg$f61();
+  if (s1) {
+    s1 = undefined;
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parseFastExpr();
+    if (s2 !== peg$FAILED) {
+      s0 = s2;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    peg$savedPos = peg$currPos;
+    s1 = peg$f62();
+    if (s1) {
+      s1 = peg$FAILED;
+    } else {
+      s1 = undefined;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parseBooleanExpr();
+      if (s2 !== peg$FAILED) {
+        s0 = s2;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  }
+  return s0;
+}
+
+function peg$parseInValue() {
+  let s0, s1, s2;
+  s0 = peg$currPos;
+  peg$savedPos = peg$currPos;
+  s1 = peg$f63();
+  if (s1) {
+    s1 = undefined;
+  } else {
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parseFastValue();
+    if (s2 !== peg$FAILED) {
+      s0 = s2;
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    peg$savedPos = peg$currPos;
+    s1 = peg$f64();
+    if (s1) {
+      s1 = peg$FAILED;
+    } else {
+      s1 = undefined;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parseValueExpr();
+      if (s2 !== peg$FAILED) {
+        s0 = s2;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  }
+  return s0;
+}
+
+function peg$parseFastExpr() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = peg$currPos;
+  s1 = peg$parseFastOperand();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    peg$savedPos = peg$currPos;
+    s4 = peg$f65(s1);
+    if (s4) {
+      s4 = undefined;
+    } else {
+      s4 = peg$FAILED;
+    }
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parse_();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parseFastStep();
+        if (s6 !== peg$FAILED) {
+          s3 = s6;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      s3 = peg$currPos;
+      peg$savedPos = peg$currPos;
+      s4 = peg$f65(s1);
+      if (s4) {
+        s4 = undefined;
+      } else {
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseFastStep();
+          if (s6 !== peg$FAILED) {
+            s3 = s6;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f66(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseFastValue() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = peg$currPos;
+  s1 = peg$parseFastOperand();
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    peg$savedPos = peg$currPos;
+    s4 = peg$f67(s1);
+    if (s4) {
+      s4 = undefined;
+    } else {
+      s4 = peg$FAILED;
+    }
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parse_();
+      if (s5 !== peg$FAILED) {
+        s6 = peg$parseFastStep();
+        if (s6 !== peg$FAILED) {
+          s3 = s6;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      s3 = peg$currPos;
+      peg$savedPos = peg$currPos;
+      s4 = peg$f67(s1);
+      if (s4) {
+        s4 = undefined;
+      } else {
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parse_();
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parseFastStep();
+          if (s6 !== peg$FAILED) {
+            s3 = s6;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    }
+    peg$savedPos = s0;
+    s0 = peg$f68(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  return s0;
+}
+
+function peg$parseFastOperand() {
+  let s0, s1, s2, s3, s4;
+  s0 = peg$parsePrimary();
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = [];
+    s2 = peg$currPos;
+    s3 = peg$parseFastPrefix();
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parse_();
+      if (s4 !== peg$FAILED) {
+        s2 = s3;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      while (s2 !== peg$FAILED) {
+        s1.push(s2);
+        s2 = peg$currPos;
+        s3 = peg$parseFastPrefix();
+        if (s3 !== peg$FAILED) {
+          s4 = peg$parse_();
+          if (s4 !== peg$FAILED) {
+            s2 = s3;
+          } else {
+            peg$currPos = s2;
+            s2 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+      }
+    } else {
+      s1 = peg$FAILED;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parsePrimary();
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f69(s1, s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  }
+  return s0;
+}
+
+function peg$parseFastPrefix() {
+  let s0, s1;
+  s0 = peg$currPos;
+  s1 = peg$parseNOT();
+  if (s1 !== peg$FAILED) {
+    peg$savedPos = s0;
+    s1 = peg$f70();
+  }
+  s0 = s1;
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    s1 = peg$parseSign();
+    if (s1 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s1 = peg$f71(s1);
+    }
+    s0 = s1;
+  }
+  return s0;
+}
+
+function peg$parseFastStep() {
+  let s0, s1, s2, s3, s4, s5, s6;
+  s0 = peg$currPos;
+  s1 = peg$parseFastBinaryOp();
+  if (s1 !== peg$FAILED) {
+    s2 = peg$parse_();
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFastOperand();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f72(s1, s3);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
+  }
+  if (s0 === peg$FAILED) {
+    s0 = peg$currPos;
+    if (input.startsWith(peg$c7, peg$currPos)) {
+      s1 = peg$c7;
+      peg$currPos += 2;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e10); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parseDataType();
+        if (s3 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f73(s3);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      peg$savedPos = peg$currPos;
+      s1 = peg$f74();
+      if (s1) {
+        s1 = undefined;
+      } else {
+        s1 = peg$FAILED;
+      }
+      if (s1 !== peg$FAILED) {
+        s2 = peg$parsePredicateSuffix();
+        if (s2 === peg$FAILED) {
+          s2 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 58) {
+            s3 = peg$c6;
+            peg$currPos++;
+          } else {
+            s3 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e9); }
+          }
+          if (s3 !== peg$FAILED) {
+            s4 = peg$currPos;
+            peg$silentFails++;
+            if (input.charCodeAt(peg$currPos) === 58) {
+              s5 = peg$c6;
+              peg$currPos++;
+            } else {
+              s5 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e9); }
+            }
+            peg$silentFails--;
+            if (s5 === peg$FAILED) {
+              s4 = undefined;
+            } else {
+              peg$currPos = s4;
+              s4 = peg$FAILED;
+            }
+            if (s4 !== peg$FAILED) {
+              s5 = peg$parse_();
+              if (s5 !== peg$FAILED) {
+                s6 = peg$parseConstant();
+                if (s6 !== peg$FAILED) {
+                  peg$savedPos = s2;
+                  s2 = peg$f75(s6);
+                } else {
+                  peg$currPos = s2;
+                  s2 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s2;
+                s2 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s2;
+              s2 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s2;
+            s2 = peg$FAILED;
+          }
+        }
+        if (s2 !== peg$FAILED) {
+          s0 = s2;
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    }
+  }
+  return s0;
+}
+
+function peg$parseFastBinaryOp() {
+  let s0, s1, s2, s3;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  s2 = input.charAt(peg$currPos);
+  if (peg$r9.test(s2)) {
+    peg$currPos++;
+  } else {
+    s2 = peg$FAILED;
+    if (peg$silentFails === 0) { peg$fail(peg$e34); }
+  }
+  if (s2 !== peg$FAILED) {
+    peg$savedPos = peg$currPos;
+    s3 = peg$f76();
+    if (s3) {
+      s3 = undefined;
+    } else {
+      s3 = peg$FAILED;
+    }
+    if (s3 !== peg$FAILED) {
+      s2 = [s2, s3];
+      s1 = s2;
+    } else {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    }
+  } else {
+    peg$currPos = s1;
+    s1 = peg$FAILED;
+  }
+  if (s1 !== peg$FAILED) {
+    s0 = input.substring(s0, peg$currPos);
+  } else {
+    s0 = s1;
+  }
+  return s0;
+}
+
 function peg$parseBooleanExpr() {
   let s0, s1, s2, s3, s4, s5, s6, s7;
   s0 = peg$currPos;
@@ -6226,7 +6765,7 @@ function peg$parseBooleanExpr() {
       }
     }
     peg$savedPos = s0;
-    s0 = peg$f61(s1, s2);
+    s0 = peg$f77(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -6296,7 +6835,7 @@ function peg$parseAndExpr() {
       }
     }
     peg$savedPos = s0;
-    s0 = peg$f62(s1, s2);
+    s0 = peg$f78(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -6314,7 +6853,7 @@ function peg$parseNotExpr() {
       s3 = peg$parseNotExpr();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f63(s3);
+        s0 = peg$f79(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -6342,7 +6881,7 @@ function peg$parsePredicate() {
     s3 = peg$parse_();
     if (s3 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s4 = peg$f64(s1);
+      s4 = peg$f80(s1);
       if (s4) {
         s4 = undefined;
       } else {
@@ -6353,7 +6892,7 @@ function peg$parsePredicate() {
         if (s5 === peg$FAILED) {
           s5 = peg$currPos;
           peg$savedPos = peg$currPos;
-          s6 = peg$f65(s1);
+          s6 = peg$f81(s1);
           if (s6) {
             s6 = undefined;
           } else {
@@ -6390,7 +6929,7 @@ function peg$parsePredicate() {
                   s10 = peg$parseConstant();
                   if (s10 !== peg$FAILED) {
                     peg$savedPos = s5;
-                    s5 = peg$f66(s1, s10);
+                    s5 = peg$f82(s1, s10);
                   } else {
                     peg$currPos = s5;
                     s5 = peg$FAILED;
@@ -6430,7 +6969,7 @@ function peg$parsePredicate() {
       s2 = null;
     }
     peg$savedPos = s0;
-    s0 = peg$f67(s1, s2);
+    s0 = peg$f83(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -6464,7 +7003,7 @@ function peg$parsePredicateSuffix() {
   s4 = peg$parseLIKE();
   if (s4 !== peg$FAILED) {
     peg$savedPos = s3;
-    s4 = peg$f68(s1);
+    s4 = peg$f84(s1);
   }
   s3 = s4;
   if (s3 === peg$FAILED) {
@@ -6472,7 +7011,7 @@ function peg$parsePredicateSuffix() {
     s4 = peg$parseRLIKE();
     if (s4 !== peg$FAILED) {
       peg$savedPos = s3;
-      s4 = peg$f69(s1);
+      s4 = peg$f85(s1);
     }
     s3 = s4;
   }
@@ -6482,7 +7021,7 @@ function peg$parsePredicateSuffix() {
       s5 = peg$parseLikePatterns();
       if (s5 !== peg$FAILED) {
         peg$savedPos = s2;
-        s2 = peg$f70(s1, s3, s5);
+        s2 = peg$f86(s1, s3, s5);
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
@@ -6524,7 +7063,7 @@ function peg$parsePredicateSuffix() {
                 }
                 if (s9 !== peg$FAILED) {
                   peg$savedPos = s2;
-                  s2 = peg$f71(s1, s7);
+                  s2 = peg$f87(s1, s7);
                 } else {
                   peg$currPos = s2;
                   s2 = peg$FAILED;
@@ -6569,7 +7108,48 @@ function peg$parsePredicateSuffix() {
           if (s5 !== peg$FAILED) {
             s6 = peg$parse_();
             if (s6 !== peg$FAILED) {
-              s7 = peg$parseValueExpr();
+              s7 = peg$currPos;
+              peg$savedPos = peg$currPos;
+              s8 = peg$f88(s1);
+              if (s8) {
+                s8 = undefined;
+              } else {
+                s8 = peg$FAILED;
+              }
+              if (s8 !== peg$FAILED) {
+                s9 = peg$parseFastValue();
+                if (s9 !== peg$FAILED) {
+                  s7 = s9;
+                } else {
+                  peg$currPos = s7;
+                  s7 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s7;
+                s7 = peg$FAILED;
+              }
+              if (s7 === peg$FAILED) {
+                s7 = peg$currPos;
+                peg$savedPos = peg$currPos;
+                s8 = peg$f89(s1);
+                if (s8) {
+                  s8 = peg$FAILED;
+                } else {
+                  s8 = undefined;
+                }
+                if (s8 !== peg$FAILED) {
+                  s9 = peg$parseValueExpr();
+                  if (s9 !== peg$FAILED) {
+                    s7 = s9;
+                  } else {
+                    peg$currPos = s7;
+                    s7 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s7;
+                  s7 = peg$FAILED;
+                }
+              }
               if (s7 !== peg$FAILED) {
                 s8 = [];
                 s9 = peg$currPos;
@@ -6585,7 +7165,7 @@ function peg$parsePredicateSuffix() {
                   if (s11 !== peg$FAILED) {
                     s12 = peg$parse_();
                     if (s12 !== peg$FAILED) {
-                      s13 = peg$parseValueExpr();
+                      s13 = peg$parseInValue();
                       if (s13 !== peg$FAILED) {
                         s9 = s13;
                       } else {
@@ -6619,7 +7199,7 @@ function peg$parsePredicateSuffix() {
                     if (s11 !== peg$FAILED) {
                       s12 = peg$parse_();
                       if (s12 !== peg$FAILED) {
-                        s13 = peg$parseValueExpr();
+                        s13 = peg$parseInValue();
                         if (s13 !== peg$FAILED) {
                           s9 = s13;
                         } else {
@@ -6650,7 +7230,7 @@ function peg$parsePredicateSuffix() {
                   }
                   if (s10 !== peg$FAILED) {
                     peg$savedPos = s2;
-                    s2 = peg$f72(s1, s7, s8);
+                    s2 = peg$f90(s1, s7, s8);
                   } else {
                     peg$currPos = s2;
                     s2 = peg$FAILED;
@@ -6683,7 +7263,7 @@ function peg$parsePredicateSuffix() {
   }
   if (s2 !== peg$FAILED) {
     peg$savedPos = s0;
-    s0 = peg$f73(s1, s2);
+    s0 = peg$f91(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -6715,7 +7295,7 @@ function peg$parsePredicateSuffix() {
         s4 = peg$parseNULL();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f74(s3);
+          s0 = peg$f92(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -6806,7 +7386,7 @@ function peg$parseSubqueryBody() {
       }
     }
     peg$savedPos = s0;
-    s0 = peg$f75(s1, s2);
+    s0 = peg$f93(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -6917,7 +7497,7 @@ function peg$parseLikePatterns() {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f76(s3, s4);
+            s0 = peg$f94(s3, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -6946,7 +7526,7 @@ function peg$parseLikePatterns() {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f77(s1);
+      s1 = peg$f95(s1);
     }
     s0 = s1;
   }
@@ -6988,7 +7568,7 @@ function peg$parseValueExpr() {
       s2 = null;
     }
     peg$savedPos = s0;
-    s0 = peg$f78(s1, s2);
+    s0 = peg$f96(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -7004,7 +7584,7 @@ function peg$parseComparisonOp() {
     peg$currPos += 2;
   } else {
     s0 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e35); }
+    if (peg$silentFails === 0) { peg$fail(peg$e36); }
   }
   if (s0 === peg$FAILED) {
     if (input.startsWith(peg$c18, peg$currPos)) {
@@ -7012,7 +7592,7 @@ function peg$parseComparisonOp() {
       peg$currPos += 2;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e36); }
+      if (peg$silentFails === 0) { peg$fail(peg$e37); }
     }
     if (s0 === peg$FAILED) {
       if (input.startsWith(peg$c19, peg$currPos)) {
@@ -7020,7 +7600,7 @@ function peg$parseComparisonOp() {
         peg$currPos += 2;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e37); }
+        if (peg$silentFails === 0) { peg$fail(peg$e38); }
       }
       if (s0 === peg$FAILED) {
         if (input.startsWith(peg$c20, peg$currPos)) {
@@ -7028,7 +7608,7 @@ function peg$parseComparisonOp() {
           peg$currPos += 2;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e38); }
+          if (peg$silentFails === 0) { peg$fail(peg$e39); }
         }
         if (s0 === peg$FAILED) {
           if (input.startsWith(peg$c21, peg$currPos)) {
@@ -7036,15 +7616,15 @@ function peg$parseComparisonOp() {
             peg$currPos += 2;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e39); }
+            if (peg$silentFails === 0) { peg$fail(peg$e40); }
           }
           if (s0 === peg$FAILED) {
             s0 = input.charAt(peg$currPos);
-            if (peg$r9.test(s0)) {
+            if (peg$r10.test(s0)) {
               peg$currPos++;
             } else {
               s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e40); }
+              if (peg$silentFails === 0) { peg$fail(peg$e41); }
             }
           }
         }
@@ -7054,7 +7634,7 @@ function peg$parseComparisonOp() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e34); }
+    if (peg$silentFails === 0) { peg$fail(peg$e35); }
   }
   return s0;
 }
@@ -7121,7 +7701,7 @@ function peg$parseOperatorExpr() {
       }
     }
     peg$savedPos = s0;
-    s0 = peg$f79(s1, s2);
+    s0 = peg$f97(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -7133,11 +7713,11 @@ function peg$parseArithmeticOp() {
   let s0, s1, s2, s3;
   peg$silentFails++;
   s0 = input.charAt(peg$currPos);
-  if (peg$r10.test(s0)) {
+  if (peg$r11.test(s0)) {
     peg$currPos++;
   } else {
     s0 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e42); }
+    if (peg$silentFails === 0) { peg$fail(peg$e43); }
   }
   if (s0 === peg$FAILED) {
     s0 = peg$currPos;
@@ -7167,7 +7747,7 @@ function peg$parseArithmeticOp() {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f80();
+        s0 = peg$f98();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7182,14 +7762,14 @@ function peg$parseArithmeticOp() {
         peg$currPos++;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e43); }
+        if (peg$silentFails === 0) { peg$fail(peg$e44); }
       }
     }
   }
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e41); }
+    if (peg$silentFails === 0) { peg$fail(peg$e42); }
   }
   return s0;
 }
@@ -7204,7 +7784,7 @@ function peg$parseUnaryExpr() {
       s3 = peg$parseUnaryExpr();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f81(s1, s3);
+        s0 = peg$f99(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -7227,16 +7807,16 @@ function peg$parseSign() {
   let s0, s1;
   peg$silentFails++;
   s0 = input.charAt(peg$currPos);
-  if (peg$r11.test(s0)) {
+  if (peg$r12.test(s0)) {
     peg$currPos++;
   } else {
     s0 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e45); }
+    if (peg$silentFails === 0) { peg$fail(peg$e46); }
   }
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e44); }
+    if (peg$silentFails === 0) { peg$fail(peg$e45); }
   }
   return s0;
 }
@@ -7263,7 +7843,7 @@ function peg$parseCastExpr() {
           s7 = peg$parseDataType();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f82(s1, s7);
+            s3 = peg$f100(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -7298,7 +7878,7 @@ function peg$parseCastExpr() {
             s7 = peg$parseDataType();
             if (s7 !== peg$FAILED) {
               peg$savedPos = s3;
-              s3 = peg$f82(s1, s7);
+              s3 = peg$f100(s1, s7);
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -7317,7 +7897,7 @@ function peg$parseCastExpr() {
       }
     }
     peg$savedPos = s0;
-    s0 = peg$f83(s1, s2);
+    s0 = peg$f101(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -7331,29 +7911,29 @@ function peg$parseDataType() {
   s0 = peg$currPos;
   s1 = peg$currPos;
   s2 = input.charAt(peg$currPos);
-  if (peg$r12.test(s2)) {
+  if (peg$r13.test(s2)) {
     peg$currPos++;
   } else {
     s2 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e47); }
+    if (peg$silentFails === 0) { peg$fail(peg$e48); }
   }
   if (s2 !== peg$FAILED) {
     s3 = [];
     s4 = input.charAt(peg$currPos);
-    if (peg$r13.test(s4)) {
+    if (peg$r14.test(s4)) {
       peg$currPos++;
     } else {
       s4 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
     while (s4 !== peg$FAILED) {
       s3.push(s4);
       s4 = input.charAt(peg$currPos);
-      if (peg$r13.test(s4)) {
+      if (peg$r14.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
     }
     s2 = [s2, s3];
@@ -7370,7 +7950,7 @@ function peg$parseDataType() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e46); }
+    if (peg$silentFails === 0) { peg$fail(peg$e47); }
   }
   return s0;
 }
@@ -7388,7 +7968,48 @@ function peg$parsePrimary() {
   if (s1 !== peg$FAILED) {
     s2 = peg$parse_();
     if (s2 !== peg$FAILED) {
-      s3 = peg$parseBooleanExpr();
+      s3 = peg$currPos;
+      peg$savedPos = peg$currPos;
+      s4 = peg$f102();
+      if (s4) {
+        s4 = undefined;
+      } else {
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseFastExpr();
+        if (s5 !== peg$FAILED) {
+          s3 = s5;
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 === peg$FAILED) {
+        s3 = peg$currPos;
+        peg$savedPos = peg$currPos;
+        s4 = peg$f103();
+        if (s4) {
+          s4 = peg$FAILED;
+        } else {
+          s4 = undefined;
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseBooleanExpr();
+          if (s5 !== peg$FAILED) {
+            s3 = s5;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      }
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (s4 !== peg$FAILED) {
@@ -7401,7 +8022,7 @@ function peg$parsePrimary() {
           }
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f84(s3);
+            s0 = peg$f104(s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -7444,66 +8065,97 @@ function peg$parsePrimary() {
 }
 
 function peg$parseIdentPrimary() {
-  let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+  let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
   s0 = peg$currPos;
   s1 = peg$parseUnquotedIdentifier();
   if (s1 !== peg$FAILED) {
+    s2 = peg$currPos;
     peg$savedPos = peg$currPos;
-    s2 = peg$f85(s1);
-    if (s2) {
-      s2 = undefined;
+    s3 = peg$f105(s1);
+    if (s3) {
+      s3 = undefined;
     } else {
-      s2 = peg$FAILED;
+      s3 = peg$FAILED;
     }
-    if (s2 !== peg$FAILED) {
-      s3 = peg$parse_();
-      if (s3 !== peg$FAILED) {
+    if (s3 !== peg$FAILED) {
+      s4 = peg$parse_();
+      if (s4 !== peg$FAILED) {
         if (input.charCodeAt(peg$currPos) === 40) {
-          s4 = peg$c4;
+          s5 = peg$c4;
           peg$currPos++;
         } else {
-          s4 = peg$FAILED;
+          s5 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e6); }
         }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parse_();
-          if (s5 !== peg$FAILED) {
-            s6 = peg$parseCallArgs();
-            if (s6 === peg$FAILED) {
-              s6 = null;
+        if (s5 !== peg$FAILED) {
+          s6 = peg$parse_();
+          if (s6 !== peg$FAILED) {
+            s7 = peg$parseCallArgs();
+            if (s7 === peg$FAILED) {
+              s7 = null;
             }
-            s7 = peg$parse_();
-            if (s7 !== peg$FAILED) {
+            s8 = peg$parse_();
+            if (s8 !== peg$FAILED) {
               if (input.charCodeAt(peg$currPos) === 41) {
-                s8 = peg$c5;
+                s9 = peg$c5;
                 peg$currPos++;
               } else {
-                s8 = peg$FAILED;
+                s9 = peg$FAILED;
                 if (peg$silentFails === 0) { peg$fail(peg$e7); }
               }
-              if (s8 !== peg$FAILED) {
-                peg$savedPos = s0;
-                s0 = peg$f86(s1, s6);
+              if (s9 !== peg$FAILED) {
+                peg$savedPos = s2;
+                s2 = peg$f106(s1, s7);
               } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
+                peg$currPos = s2;
+                s2 = peg$FAILED;
               }
             } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
+              peg$currPos = s2;
+              s2 = peg$FAILED;
             }
           } else {
-            peg$currPos = s0;
-            s0 = peg$FAILED;
+            peg$currPos = s2;
+            s2 = peg$FAILED;
           }
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s2;
+          s2 = peg$FAILED;
         }
       } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
+        peg$currPos = s2;
+        s2 = peg$FAILED;
       }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = peg$currPos;
+      s3 = peg$parseDottedTail();
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = peg$currPos;
+        s4 = peg$f107(s1, s3);
+        if (s4) {
+          s4 = undefined;
+        } else {
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s2;
+          s2 = peg$f108(s1, s3);
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+    }
+    if (s2 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s0 = peg$f109(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -7512,11 +8164,49 @@ function peg$parseIdentPrimary() {
     peg$currPos = s0;
     s0 = peg$FAILED;
   }
-  if (s0 === peg$FAILED) {
-    s0 = peg$currPos;
-    s1 = peg$parseUnquotedIdentifier();
-    if (s1 !== peg$FAILED) {
-      s2 = [];
+  return s0;
+}
+
+function peg$parseDottedTail() {
+  let s0, s1, s2, s3, s4, s5;
+  s0 = peg$currPos;
+  s1 = peg$currPos;
+  peg$savedPos = peg$currPos;
+  s2 = peg$f110();
+  if (s2) {
+    s2 = undefined;
+  } else {
+    s2 = peg$FAILED;
+  }
+  if (s2 !== peg$FAILED) {
+    s1 = input.substring(s1, peg$currPos);
+  } else {
+    s1 = s2;
+  }
+  if (s1 !== peg$FAILED) {
+    s2 = [];
+    s3 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 46) {
+      s4 = peg$c16;
+      peg$currPos++;
+    } else {
+      s4 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+    }
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parseSegment();
+      if (s5 !== peg$FAILED) {
+        s3 = s5;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s3;
+      s3 = peg$FAILED;
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 46) {
         s4 = peg$c16;
@@ -7537,47 +8227,12 @@ function peg$parseIdentPrimary() {
         peg$currPos = s3;
         s3 = peg$FAILED;
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 46) {
-          s4 = peg$c16;
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e33); }
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseSegment();
-          if (s5 !== peg$FAILED) {
-            s3 = s5;
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      }
-      peg$savedPos = peg$currPos;
-      s3 = peg$f87(s1, s2);
-      if (s3) {
-        s3 = undefined;
-      } else {
-        s3 = peg$FAILED;
-      }
-      if (s3 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f88(s1, s2);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
     }
+    peg$savedPos = s0;
+    s0 = peg$f111(s1, s2);
+  } else {
+    peg$currPos = s0;
+    s0 = peg$FAILED;
   }
   return s0;
 }
@@ -7590,16 +8245,57 @@ function peg$parseCallArgs() {
     peg$currPos++;
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e49); }
+    if (peg$silentFails === 0) { peg$fail(peg$e50); }
   }
   if (s1 !== peg$FAILED) {
     peg$savedPos = s0;
-    s1 = peg$f89();
+    s1 = peg$f112();
   }
   s0 = s1;
   if (s0 === peg$FAILED) {
     s0 = peg$currPos;
-    s1 = peg$parseBooleanExpr();
+    s1 = peg$currPos;
+    peg$savedPos = peg$currPos;
+    s2 = peg$f113();
+    if (s2) {
+      s2 = undefined;
+    } else {
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s3 = peg$parseFastExpr();
+      if (s3 !== peg$FAILED) {
+        s1 = s3;
+      } else {
+        peg$currPos = s1;
+        s1 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    }
+    if (s1 === peg$FAILED) {
+      s1 = peg$currPos;
+      peg$savedPos = peg$currPos;
+      s2 = peg$f114();
+      if (s2) {
+        s2 = peg$FAILED;
+      } else {
+        s2 = undefined;
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parseBooleanExpr();
+        if (s3 !== peg$FAILED) {
+          s1 = s3;
+        } else {
+          peg$currPos = s1;
+          s1 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s1;
+        s1 = peg$FAILED;
+      }
+    }
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = peg$currPos;
@@ -7615,7 +8311,7 @@ function peg$parseCallArgs() {
         if (s5 !== peg$FAILED) {
           s6 = peg$parse_();
           if (s6 !== peg$FAILED) {
-            s7 = peg$parseBooleanExpr();
+            s7 = peg$parseExpr();
             if (s7 !== peg$FAILED) {
               s3 = s7;
             } else {
@@ -7649,7 +8345,7 @@ function peg$parseCallArgs() {
           if (s5 !== peg$FAILED) {
             s6 = peg$parse_();
             if (s6 !== peg$FAILED) {
-              s7 = peg$parseBooleanExpr();
+              s7 = peg$parseExpr();
               if (s7 !== peg$FAILED) {
                 s3 = s7;
               } else {
@@ -7705,7 +8401,7 @@ function peg$parseCallArgs() {
         s3 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f90(s1, s2, s3);
+      s0 = peg$f115(s1, s2, s3);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -7715,7 +8411,7 @@ function peg$parseCallArgs() {
       s1 = peg$parseMapLiteral();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f91(s1);
+        s1 = peg$f116(s1);
       }
       s0 = s1;
     }
@@ -7774,7 +8470,7 @@ function peg$parseFieldRef() {
       }
     }
     peg$savedPos = s0;
-    s0 = peg$f92(s1, s2);
+    s0 = peg$f117(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -7782,7 +8478,7 @@ function peg$parseFieldRef() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e50); }
+    if (peg$silentFails === 0) { peg$fail(peg$e51); }
   }
   return s0;
 }
@@ -7838,7 +8534,7 @@ function peg$parseQuotedFieldRef() {
       }
     }
     peg$savedPos = s0;
-    s0 = peg$f93(s1, s2);
+    s0 = peg$f118(s1, s2);
   } else {
     peg$currPos = s0;
     s0 = peg$FAILED;
@@ -7846,7 +8542,7 @@ function peg$parseQuotedFieldRef() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e50); }
+    if (peg$silentFails === 0) { peg$fail(peg$e51); }
   }
   return s0;
 }
@@ -7857,7 +8553,7 @@ function peg$parseFirstSegment() {
   s1 = peg$parseUnquotedIdentifier();
   if (s1 !== peg$FAILED) {
     peg$savedPos = peg$currPos;
-    s2 = peg$f94(s1);
+    s2 = peg$f119(s1);
     if (s2) {
       s2 = peg$FAILED;
     } else {
@@ -7865,7 +8561,7 @@ function peg$parseFirstSegment() {
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f95(s1);
+      s0 = peg$f120(s1);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -7894,7 +8590,7 @@ function peg$parseUnquotedIdentifier() {
   peg$silentFails++;
   s0 = peg$currPos;
   peg$savedPos = peg$currPos;
-  s1 = peg$f96();
+  s1 = peg$f121();
   if (s1) {
     s1 = undefined;
   } else {
@@ -7908,7 +8604,7 @@ function peg$parseUnquotedIdentifier() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e50); }
+    if (peg$silentFails === 0) { peg$fail(peg$e51); }
   }
   return s0;
 }
@@ -7920,7 +8616,7 @@ function peg$parseTimeUnit() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e51); }
+    if (peg$silentFails === 0) { peg$fail(peg$e52); }
   }
   return s0;
 }
@@ -7934,12 +8630,12 @@ function peg$parseQuotedIdentifier() {
     peg$currPos++;
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e53); }
+    if (peg$silentFails === 0) { peg$fail(peg$e54); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
     peg$savedPos = peg$currPos;
-    s3 = peg$f97();
+    s3 = peg$f122();
     if (s3) {
       s3 = undefined;
     } else {
@@ -7956,11 +8652,11 @@ function peg$parseQuotedIdentifier() {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e53); }
+        if (peg$silentFails === 0) { peg$fail(peg$e54); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s4 = peg$f98(s2);
+        s4 = peg$f123(s2);
         if (s4) {
           s4 = undefined;
         } else {
@@ -7968,7 +8664,7 @@ function peg$parseQuotedIdentifier() {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f99(s2);
+          s0 = peg$f124(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -7988,7 +8684,7 @@ function peg$parseQuotedIdentifier() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e52); }
+    if (peg$silentFails === 0) { peg$fail(peg$e53); }
   }
   return s0;
 }
@@ -8000,7 +8696,7 @@ function peg$parseIdentifier() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e54); }
+    if (peg$silentFails === 0) { peg$fail(peg$e55); }
   }
   return s0;
 }
@@ -8008,11 +8704,11 @@ function peg$parseIdentifier() {
 function peg$parseIdentChar() {
   let s0;
   s0 = input.charAt(peg$currPos);
-  if (peg$r13.test(s0)) {
+  if (peg$r14.test(s0)) {
     peg$currPos++;
   } else {
     s0 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e48); }
+    if (peg$silentFails === 0) { peg$fail(peg$e49); }
   }
   return s0;
 }
@@ -8132,7 +8828,7 @@ function peg$parseListLiteral() {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f100(s3, s4);
+            s0 = peg$f125(s3, s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -8242,7 +8938,7 @@ function peg$parseMapLiteral() {
           }
         }
         peg$savedPos = s3;
-        s3 = peg$f101(s4, s5);
+        s3 = peg$f126(s4, s5);
       } else {
         peg$currPos = s3;
         s3 = peg$FAILED;
@@ -8261,7 +8957,7 @@ function peg$parseMapLiteral() {
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f102(s3);
+          s0 = peg$f127(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -8281,7 +8977,7 @@ function peg$parseMapLiteral() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e55); }
+    if (peg$silentFails === 0) { peg$fail(peg$e56); }
   }
   return s0;
 }
@@ -8309,7 +9005,7 @@ function peg$parseMapEntry() {
           }
           if (s5 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f103(s1, s5);
+            s0 = peg$f128(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -8342,12 +9038,12 @@ function peg$parseStringLiteral() {
     peg$currPos += 3;
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e57); }
+    if (peg$silentFails === 0) { peg$fail(peg$e58); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
     peg$savedPos = peg$currPos;
-    s3 = peg$f104();
+    s3 = peg$f129();
     if (s3) {
       s3 = undefined;
     } else {
@@ -8364,7 +9060,7 @@ function peg$parseStringLiteral() {
         peg$currPos += 3;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e57); }
+        if (peg$silentFails === 0) { peg$fail(peg$e58); }
       }
       if (s3 !== peg$FAILED) {
         s4 = peg$currPos;
@@ -8398,7 +9094,7 @@ function peg$parseStringLiteral() {
         }
         s4 = input.substring(s4, peg$currPos);
         peg$savedPos = s0;
-        s0 = peg$f105(s2, s4);
+        s0 = peg$f130(s2, s4);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -8423,7 +9119,7 @@ function peg$parseStringLiteral() {
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
       peg$savedPos = peg$currPos;
-      s3 = peg$f106();
+      s3 = peg$f131();
       if (s3) {
         s3 = undefined;
       } else {
@@ -8444,7 +9140,7 @@ function peg$parseStringLiteral() {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f107(s2);
+          s0 = peg$f132(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -8461,7 +9157,7 @@ function peg$parseStringLiteral() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e56); }
+    if (peg$silentFails === 0) { peg$fail(peg$e57); }
   }
   return s0;
 }
@@ -8514,7 +9210,7 @@ function peg$parseNumberOrTimeSpan() {
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f108(s1);
+      s0 = peg$f133(s1);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -8546,20 +9242,20 @@ function peg$parseNumberOrTimeSpan() {
       if (s5 !== peg$FAILED) {
         s6 = [];
         s7 = input.charAt(peg$currPos);
-        if (peg$r14.test(s7)) {
+        if (peg$r15.test(s7)) {
           peg$currPos++;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e59); }
+          if (peg$silentFails === 0) { peg$fail(peg$e60); }
         }
         while (s7 !== peg$FAILED) {
           s6.push(s7);
           s7 = input.charAt(peg$currPos);
-          if (peg$r14.test(s7)) {
+          if (peg$r15.test(s7)) {
             peg$currPos++;
           } else {
             s7 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e59); }
+            if (peg$silentFails === 0) { peg$fail(peg$e60); }
           }
         }
         s7 = peg$parseExponent();
@@ -8593,7 +9289,7 @@ function peg$parseNumberOrTimeSpan() {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s2;
-          s2 = peg$f109(s1, s3);
+          s2 = peg$f134(s1, s3);
         } else {
           peg$currPos = s2;
           s2 = peg$FAILED;
@@ -8609,7 +9305,7 @@ function peg$parseNumberOrTimeSpan() {
           s4 = peg$parseTimeUnit();
           if (s4 !== peg$FAILED) {
             peg$savedPos = peg$currPos;
-            s5 = peg$f110(s1, s4);
+            s5 = peg$f135(s1, s4);
             if (s5) {
               s5 = undefined;
             } else {
@@ -8617,7 +9313,7 @@ function peg$parseNumberOrTimeSpan() {
             }
             if (s5 !== peg$FAILED) {
               peg$savedPos = s2;
-              s2 = peg$f111(s1, s4);
+              s2 = peg$f136(s1, s4);
             } else {
               peg$currPos = s2;
               s2 = peg$FAILED;
@@ -8644,14 +9340,14 @@ function peg$parseNumberOrTimeSpan() {
           }
           if (s3 !== peg$FAILED) {
             peg$savedPos = s2;
-            s3 = peg$f112(s1);
+            s3 = peg$f137(s1);
           }
           s2 = s3;
         }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f113(s1, s2);
+        s0 = peg$f138(s1, s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -8664,7 +9360,7 @@ function peg$parseNumberOrTimeSpan() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e58); }
+    if (peg$silentFails === 0) { peg$fail(peg$e59); }
   }
   return s0;
 }
@@ -8675,11 +9371,11 @@ function peg$parseSignedNumberOrTimeSpan() {
   s1 = peg$currPos;
   s2 = peg$currPos;
   s3 = input.charAt(peg$currPos);
-  if (peg$r11.test(s3)) {
+  if (peg$r12.test(s3)) {
     peg$currPos++;
   } else {
     s3 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e45); }
+    if (peg$silentFails === 0) { peg$fail(peg$e46); }
   }
   if (s3 !== peg$FAILED) {
     s4 = peg$parseDigits();
@@ -8705,7 +9401,7 @@ function peg$parseSignedNumberOrTimeSpan() {
       s3 = peg$parseTimeUnit();
       if (s3 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s4 = peg$f114(s1, s3);
+        s4 = peg$f139(s1, s3);
         if (s4) {
           s4 = undefined;
         } else {
@@ -8713,7 +9409,7 @@ function peg$parseSignedNumberOrTimeSpan() {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f115(s1, s3);
+          s0 = peg$f140(s1, s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -8733,24 +9429,7 @@ function peg$parseSignedNumberOrTimeSpan() {
   if (s0 === peg$FAILED) {
     s0 = peg$parseSignedNumber();
     if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseNumberOrTimeSpan();
-      if (s1 !== peg$FAILED) {
-        s2 = peg$parseSignedNumber();
-        if (s2 !== peg$FAILED) {
-          s1 = [s1, s2];
-          s0 = s1;
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-      if (s0 === peg$FAILED) {
-        s0 = peg$parseNumberOrTimeSpan();
-      }
+      s0 = peg$parseNumberOrTimeSpan();
     }
   }
   return s0;
@@ -8763,11 +9442,11 @@ function peg$parseSignedNumber() {
   s1 = peg$currPos;
   s2 = peg$currPos;
   s3 = input.charAt(peg$currPos);
-  if (peg$r11.test(s3)) {
+  if (peg$r12.test(s3)) {
     peg$currPos++;
   } else {
     s3 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e45); }
+    if (peg$silentFails === 0) { peg$fail(peg$e46); }
   }
   if (s3 === peg$FAILED) {
     s3 = null;
@@ -8813,13 +9492,13 @@ function peg$parseSignedNumber() {
   }
   if (s1 !== peg$FAILED) {
     peg$savedPos = s0;
-    s1 = peg$f116(s1);
+    s1 = peg$f141(s1);
   }
   s0 = s1;
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e58); }
+    if (peg$silentFails === 0) { peg$fail(peg$e59); }
   }
   return s0;
 }
@@ -8848,7 +9527,7 @@ function peg$parseIntegerLiteral() {
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f117(s1);
+      s0 = peg$f142(s1);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -8860,7 +9539,7 @@ function peg$parseIntegerLiteral() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e60); }
+    if (peg$silentFails === 0) { peg$fail(peg$e61); }
   }
   return s0;
 }
@@ -8881,20 +9560,20 @@ function peg$parseDecimal() {
     if (s2 !== peg$FAILED) {
       s3 = [];
       s4 = input.charAt(peg$currPos);
-      if (peg$r14.test(s4)) {
+      if (peg$r15.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e59); }
+        if (peg$silentFails === 0) { peg$fail(peg$e60); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
         s4 = input.charAt(peg$currPos);
-        if (peg$r14.test(s4)) {
+        if (peg$r15.test(s4)) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e59); }
+          if (peg$silentFails === 0) { peg$fail(peg$e60); }
         }
       }
       s4 = peg$parseExponent();
@@ -9003,7 +9682,7 @@ function peg$parseDecimal() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e58); }
+    if (peg$silentFails === 0) { peg$fail(peg$e59); }
   }
   return s0;
 }
@@ -9012,21 +9691,21 @@ function peg$parseDigits() {
   let s0, s1;
   s0 = [];
   s1 = input.charAt(peg$currPos);
-  if (peg$r14.test(s1)) {
+  if (peg$r15.test(s1)) {
     peg$currPos++;
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e59); }
+    if (peg$silentFails === 0) { peg$fail(peg$e60); }
   }
   if (s1 !== peg$FAILED) {
     while (s1 !== peg$FAILED) {
       s0.push(s1);
       s1 = input.charAt(peg$currPos);
-      if (peg$r14.test(s1)) {
+      if (peg$r15.test(s1)) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e59); }
+        if (peg$silentFails === 0) { peg$fail(peg$e60); }
       }
     }
   } else {
@@ -9039,19 +9718,19 @@ function peg$parseExponent() {
   let s0, s1, s2, s3;
   s0 = peg$currPos;
   s1 = input.charAt(peg$currPos);
-  if (peg$r15.test(s1)) {
+  if (peg$r16.test(s1)) {
     peg$currPos++;
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e61); }
+    if (peg$silentFails === 0) { peg$fail(peg$e62); }
   }
   if (s1 !== peg$FAILED) {
     s2 = input.charAt(peg$currPos);
-    if (peg$r11.test(s2)) {
+    if (peg$r12.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
     }
     if (s2 === peg$FAILED) {
       s2 = null;
@@ -9078,7 +9757,7 @@ function peg$parseBooleanLiteral() {
   s1 = peg$parseTRUE();
   if (s1 !== peg$FAILED) {
     peg$savedPos = s0;
-    s1 = peg$f118();
+    s1 = peg$f143();
   }
   s0 = s1;
   if (s0 === peg$FAILED) {
@@ -9086,14 +9765,14 @@ function peg$parseBooleanLiteral() {
     s1 = peg$parseFALSE();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f119();
+      s1 = peg$f144();
     }
     s0 = s1;
   }
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e62); }
+    if (peg$silentFails === 0) { peg$fail(peg$e63); }
   }
   return s0;
 }
@@ -9105,13 +9784,13 @@ function peg$parseNullLiteral() {
   s1 = peg$parseNULL();
   if (s1 !== peg$FAILED) {
     peg$savedPos = s0;
-    s1 = peg$f120();
+    s1 = peg$f145();
   }
   s0 = s1;
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e63); }
+    if (peg$silentFails === 0) { peg$fail(peg$e64); }
   }
   return s0;
 }
@@ -9125,27 +9804,27 @@ function peg$parseParam() {
     peg$currPos += 2;
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e65); }
+    if (peg$silentFails === 0) { peg$fail(peg$e66); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
     s3 = [];
     s4 = input.charAt(peg$currPos);
-    if (peg$r13.test(s4)) {
+    if (peg$r14.test(s4)) {
       peg$currPos++;
     } else {
       s4 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
     if (s4 !== peg$FAILED) {
       while (s4 !== peg$FAILED) {
         s3.push(s4);
         s4 = input.charAt(peg$currPos);
-        if (peg$r13.test(s4)) {
+        if (peg$r14.test(s4)) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
       }
     } else {
@@ -9158,7 +9837,7 @@ function peg$parseParam() {
     }
     if (s2 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f121(s2);
+      s0 = peg$f146(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -9174,31 +9853,31 @@ function peg$parseParam() {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e66); }
+      if (peg$silentFails === 0) { peg$fail(peg$e67); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
       s3 = [];
       s4 = input.charAt(peg$currPos);
-      if (peg$r13.test(s4)) {
+      if (peg$r14.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
         s4 = input.charAt(peg$currPos);
-        if (peg$r13.test(s4)) {
+        if (peg$r14.test(s4)) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f122(s2);
+      s0 = peg$f147(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -9207,7 +9886,7 @@ function peg$parseParam() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e64); }
+    if (peg$silentFails === 0) { peg$fail(peg$e65); }
   }
   return s0;
 }
@@ -9215,7 +9894,7 @@ function peg$parseParam() {
 function peg$parse_() {
   let s0;
   peg$savedPos = peg$currPos;
-  s0 = peg$f123();
+  s0 = peg$f148();
   if (s0) {
     s0 = undefined;
   } else {
@@ -9233,7 +9912,7 @@ function peg$parseFROM() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e68); }
+    if (peg$silentFails === 0) { peg$fail(peg$e69); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9260,7 +9939,7 @@ function peg$parseFROM() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e67); }
+    if (peg$silentFails === 0) { peg$fail(peg$e68); }
   }
   return s0;
 }
@@ -9274,7 +9953,7 @@ function peg$parseTS() {
     peg$currPos += (2);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e70); }
+    if (peg$silentFails === 0) { peg$fail(peg$e71); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9301,7 +9980,7 @@ function peg$parseTS() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e69); }
+    if (peg$silentFails === 0) { peg$fail(peg$e70); }
   }
   return s0;
 }
@@ -9315,7 +9994,7 @@ function peg$parseROW() {
     peg$currPos += (3);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e72); }
+    if (peg$silentFails === 0) { peg$fail(peg$e73); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9342,7 +10021,7 @@ function peg$parseROW() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e71); }
+    if (peg$silentFails === 0) { peg$fail(peg$e72); }
   }
   return s0;
 }
@@ -9356,7 +10035,7 @@ function peg$parseSHOW() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e74); }
+    if (peg$silentFails === 0) { peg$fail(peg$e75); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9383,7 +10062,7 @@ function peg$parseSHOW() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e73); }
+    if (peg$silentFails === 0) { peg$fail(peg$e74); }
   }
   return s0;
 }
@@ -9397,7 +10076,7 @@ function peg$parseINFO() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e76); }
+    if (peg$silentFails === 0) { peg$fail(peg$e77); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9424,7 +10103,7 @@ function peg$parseINFO() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e75); }
+    if (peg$silentFails === 0) { peg$fail(peg$e76); }
   }
   return s0;
 }
@@ -9438,7 +10117,7 @@ function peg$parsePROMQL() {
     peg$currPos += (6);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e78); }
+    if (peg$silentFails === 0) { peg$fail(peg$e79); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9465,7 +10144,7 @@ function peg$parsePROMQL() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e77); }
+    if (peg$silentFails === 0) { peg$fail(peg$e78); }
   }
   return s0;
 }
@@ -9479,7 +10158,7 @@ function peg$parseSET() {
     peg$currPos += (3);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e80); }
+    if (peg$silentFails === 0) { peg$fail(peg$e81); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9506,7 +10185,7 @@ function peg$parseSET() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e79); }
+    if (peg$silentFails === 0) { peg$fail(peg$e80); }
   }
   return s0;
 }
@@ -9520,7 +10199,7 @@ function peg$parseMETADATA() {
     peg$currPos += (8);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e82); }
+    if (peg$silentFails === 0) { peg$fail(peg$e83); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9547,7 +10226,7 @@ function peg$parseMETADATA() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e81); }
+    if (peg$silentFails === 0) { peg$fail(peg$e82); }
   }
   return s0;
 }
@@ -9561,7 +10240,7 @@ function peg$parseWHERE() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e84); }
+    if (peg$silentFails === 0) { peg$fail(peg$e85); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9588,7 +10267,7 @@ function peg$parseWHERE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e83); }
+    if (peg$silentFails === 0) { peg$fail(peg$e84); }
   }
   return s0;
 }
@@ -9602,7 +10281,7 @@ function peg$parseEVAL() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e86); }
+    if (peg$silentFails === 0) { peg$fail(peg$e87); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9629,7 +10308,7 @@ function peg$parseEVAL() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e85); }
+    if (peg$silentFails === 0) { peg$fail(peg$e86); }
   }
   return s0;
 }
@@ -9643,7 +10322,7 @@ function peg$parseSTATS() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e88); }
+    if (peg$silentFails === 0) { peg$fail(peg$e89); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9670,7 +10349,7 @@ function peg$parseSTATS() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e87); }
+    if (peg$silentFails === 0) { peg$fail(peg$e88); }
   }
   return s0;
 }
@@ -9684,7 +10363,7 @@ function peg$parseINLINE() {
     peg$currPos += (6);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e90); }
+    if (peg$silentFails === 0) { peg$fail(peg$e91); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9711,7 +10390,7 @@ function peg$parseINLINE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e89); }
+    if (peg$silentFails === 0) { peg$fail(peg$e90); }
   }
   return s0;
 }
@@ -9725,7 +10404,7 @@ function peg$parseINLINESTATS() {
     peg$currPos += (11);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e92); }
+    if (peg$silentFails === 0) { peg$fail(peg$e93); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9752,7 +10431,7 @@ function peg$parseINLINESTATS() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e91); }
+    if (peg$silentFails === 0) { peg$fail(peg$e92); }
   }
   return s0;
 }
@@ -9766,7 +10445,7 @@ function peg$parseKEEP() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e94); }
+    if (peg$silentFails === 0) { peg$fail(peg$e95); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9793,7 +10472,7 @@ function peg$parseKEEP() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e93); }
+    if (peg$silentFails === 0) { peg$fail(peg$e94); }
   }
   return s0;
 }
@@ -9807,7 +10486,7 @@ function peg$parseDROP() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e96); }
+    if (peg$silentFails === 0) { peg$fail(peg$e97); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9834,7 +10513,7 @@ function peg$parseDROP() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e95); }
+    if (peg$silentFails === 0) { peg$fail(peg$e96); }
   }
   return s0;
 }
@@ -9848,7 +10527,7 @@ function peg$parseRENAME() {
     peg$currPos += (6);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e98); }
+    if (peg$silentFails === 0) { peg$fail(peg$e99); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9875,7 +10554,7 @@ function peg$parseRENAME() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e97); }
+    if (peg$silentFails === 0) { peg$fail(peg$e98); }
   }
   return s0;
 }
@@ -9889,7 +10568,7 @@ function peg$parseSORT() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e100); }
+    if (peg$silentFails === 0) { peg$fail(peg$e101); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9916,7 +10595,7 @@ function peg$parseSORT() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e99); }
+    if (peg$silentFails === 0) { peg$fail(peg$e100); }
   }
   return s0;
 }
@@ -9930,7 +10609,7 @@ function peg$parseLIMIT() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e102); }
+    if (peg$silentFails === 0) { peg$fail(peg$e103); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9957,7 +10636,7 @@ function peg$parseLIMIT() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e101); }
+    if (peg$silentFails === 0) { peg$fail(peg$e102); }
   }
   return s0;
 }
@@ -9971,7 +10650,7 @@ function peg$parseMV_EXPAND() {
     peg$currPos += (9);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e104); }
+    if (peg$silentFails === 0) { peg$fail(peg$e105); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -9998,7 +10677,7 @@ function peg$parseMV_EXPAND() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e103); }
+    if (peg$silentFails === 0) { peg$fail(peg$e104); }
   }
   return s0;
 }
@@ -10012,7 +10691,7 @@ function peg$parseDISSECT() {
     peg$currPos += (7);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e106); }
+    if (peg$silentFails === 0) { peg$fail(peg$e107); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10039,7 +10718,7 @@ function peg$parseDISSECT() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e105); }
+    if (peg$silentFails === 0) { peg$fail(peg$e106); }
   }
   return s0;
 }
@@ -10053,7 +10732,7 @@ function peg$parseGROK() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e108); }
+    if (peg$silentFails === 0) { peg$fail(peg$e109); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10080,7 +10759,7 @@ function peg$parseGROK() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e107); }
+    if (peg$silentFails === 0) { peg$fail(peg$e108); }
   }
   return s0;
 }
@@ -10094,7 +10773,7 @@ function peg$parseENRICH() {
     peg$currPos += (6);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e110); }
+    if (peg$silentFails === 0) { peg$fail(peg$e111); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10121,7 +10800,7 @@ function peg$parseENRICH() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e109); }
+    if (peg$silentFails === 0) { peg$fail(peg$e110); }
   }
   return s0;
 }
@@ -10135,7 +10814,7 @@ function peg$parseLOOKUP() {
     peg$currPos += (6);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e112); }
+    if (peg$silentFails === 0) { peg$fail(peg$e113); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10162,7 +10841,7 @@ function peg$parseLOOKUP() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e111); }
+    if (peg$silentFails === 0) { peg$fail(peg$e112); }
   }
   return s0;
 }
@@ -10176,7 +10855,7 @@ function peg$parseJOIN() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e114); }
+    if (peg$silentFails === 0) { peg$fail(peg$e115); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10203,7 +10882,7 @@ function peg$parseJOIN() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e113); }
+    if (peg$silentFails === 0) { peg$fail(peg$e114); }
   }
   return s0;
 }
@@ -10217,7 +10896,7 @@ function peg$parseCHANGE_POINT() {
     peg$currPos += (12);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e116); }
+    if (peg$silentFails === 0) { peg$fail(peg$e117); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10244,7 +10923,7 @@ function peg$parseCHANGE_POINT() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e115); }
+    if (peg$silentFails === 0) { peg$fail(peg$e116); }
   }
   return s0;
 }
@@ -10258,7 +10937,7 @@ function peg$parseCOMPLETION() {
     peg$currPos += (10);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e118); }
+    if (peg$silentFails === 0) { peg$fail(peg$e119); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10285,7 +10964,7 @@ function peg$parseCOMPLETION() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e117); }
+    if (peg$silentFails === 0) { peg$fail(peg$e118); }
   }
   return s0;
 }
@@ -10299,7 +10978,7 @@ function peg$parseFORK() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e120); }
+    if (peg$silentFails === 0) { peg$fail(peg$e121); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10326,7 +11005,7 @@ function peg$parseFORK() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e119); }
+    if (peg$silentFails === 0) { peg$fail(peg$e120); }
   }
   return s0;
 }
@@ -10340,7 +11019,7 @@ function peg$parseFUSE() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e122); }
+    if (peg$silentFails === 0) { peg$fail(peg$e123); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10367,7 +11046,7 @@ function peg$parseFUSE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e121); }
+    if (peg$silentFails === 0) { peg$fail(peg$e122); }
   }
   return s0;
 }
@@ -10381,7 +11060,7 @@ function peg$parseRERANK() {
     peg$currPos += (6);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e124); }
+    if (peg$silentFails === 0) { peg$fail(peg$e125); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10408,7 +11087,7 @@ function peg$parseRERANK() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e123); }
+    if (peg$silentFails === 0) { peg$fail(peg$e124); }
   }
   return s0;
 }
@@ -10422,7 +11101,7 @@ function peg$parseSAMPLE() {
     peg$currPos += (6);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e126); }
+    if (peg$silentFails === 0) { peg$fail(peg$e127); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10449,7 +11128,7 @@ function peg$parseSAMPLE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e125); }
+    if (peg$silentFails === 0) { peg$fail(peg$e126); }
   }
   return s0;
 }
@@ -10463,7 +11142,7 @@ function peg$parseURI_PARTS() {
     peg$currPos += (9);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e128); }
+    if (peg$silentFails === 0) { peg$fail(peg$e129); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10490,7 +11169,7 @@ function peg$parseURI_PARTS() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e127); }
+    if (peg$silentFails === 0) { peg$fail(peg$e128); }
   }
   return s0;
 }
@@ -10504,7 +11183,7 @@ function peg$parseTS_COLLAPSE() {
     peg$currPos += (11);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e130); }
+    if (peg$silentFails === 0) { peg$fail(peg$e131); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10531,7 +11210,7 @@ function peg$parseTS_COLLAPSE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e129); }
+    if (peg$silentFails === 0) { peg$fail(peg$e130); }
   }
   return s0;
 }
@@ -10545,7 +11224,7 @@ function peg$parseMMR() {
     peg$currPos += (3);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e132); }
+    if (peg$silentFails === 0) { peg$fail(peg$e133); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10572,7 +11251,7 @@ function peg$parseMMR() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e131); }
+    if (peg$silentFails === 0) { peg$fail(peg$e132); }
   }
   return s0;
 }
@@ -10586,7 +11265,7 @@ function peg$parseSCORE() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e134); }
+    if (peg$silentFails === 0) { peg$fail(peg$e135); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10613,7 +11292,7 @@ function peg$parseSCORE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e133); }
+    if (peg$silentFails === 0) { peg$fail(peg$e134); }
   }
   return s0;
 }
@@ -10627,7 +11306,7 @@ function peg$parseGROUP() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e136); }
+    if (peg$silentFails === 0) { peg$fail(peg$e137); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10654,7 +11333,7 @@ function peg$parseGROUP() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e135); }
+    if (peg$silentFails === 0) { peg$fail(peg$e136); }
   }
   return s0;
 }
@@ -10668,7 +11347,7 @@ function peg$parseKEY() {
     peg$currPos += (3);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e138); }
+    if (peg$silentFails === 0) { peg$fail(peg$e139); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10695,7 +11374,7 @@ function peg$parseKEY() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e137); }
+    if (peg$silentFails === 0) { peg$fail(peg$e138); }
   }
   return s0;
 }
@@ -10709,7 +11388,7 @@ function peg$parseBY() {
     peg$currPos += (2);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e140); }
+    if (peg$silentFails === 0) { peg$fail(peg$e141); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10736,7 +11415,7 @@ function peg$parseBY() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e139); }
+    if (peg$silentFails === 0) { peg$fail(peg$e140); }
   }
   return s0;
 }
@@ -10750,7 +11429,7 @@ function peg$parseAS() {
     peg$currPos += (2);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e142); }
+    if (peg$silentFails === 0) { peg$fail(peg$e143); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10777,7 +11456,7 @@ function peg$parseAS() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e141); }
+    if (peg$silentFails === 0) { peg$fail(peg$e142); }
   }
   return s0;
 }
@@ -10791,7 +11470,7 @@ function peg$parseON() {
     peg$currPos += (2);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e144); }
+    if (peg$silentFails === 0) { peg$fail(peg$e145); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10818,7 +11497,7 @@ function peg$parseON() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e143); }
+    if (peg$silentFails === 0) { peg$fail(peg$e144); }
   }
   return s0;
 }
@@ -10832,7 +11511,7 @@ function peg$parseWITH() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e146); }
+    if (peg$silentFails === 0) { peg$fail(peg$e147); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10859,7 +11538,7 @@ function peg$parseWITH() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e145); }
+    if (peg$silentFails === 0) { peg$fail(peg$e146); }
   }
   return s0;
 }
@@ -10873,7 +11552,7 @@ function peg$parseASC() {
     peg$currPos += (3);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e148); }
+    if (peg$silentFails === 0) { peg$fail(peg$e149); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10900,7 +11579,7 @@ function peg$parseASC() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e147); }
+    if (peg$silentFails === 0) { peg$fail(peg$e148); }
   }
   return s0;
 }
@@ -10914,7 +11593,7 @@ function peg$parseDESC() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e150); }
+    if (peg$silentFails === 0) { peg$fail(peg$e151); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10941,7 +11620,7 @@ function peg$parseDESC() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e149); }
+    if (peg$silentFails === 0) { peg$fail(peg$e150); }
   }
   return s0;
 }
@@ -10955,7 +11634,7 @@ function peg$parseNULLS() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e152); }
+    if (peg$silentFails === 0) { peg$fail(peg$e153); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -10982,7 +11661,7 @@ function peg$parseNULLS() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e151); }
+    if (peg$silentFails === 0) { peg$fail(peg$e152); }
   }
   return s0;
 }
@@ -10996,7 +11675,7 @@ function peg$parseFIRST() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e154); }
+    if (peg$silentFails === 0) { peg$fail(peg$e155); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11023,7 +11702,7 @@ function peg$parseFIRST() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e153); }
+    if (peg$silentFails === 0) { peg$fail(peg$e154); }
   }
   return s0;
 }
@@ -11037,7 +11716,7 @@ function peg$parseLAST() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e156); }
+    if (peg$silentFails === 0) { peg$fail(peg$e157); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11064,7 +11743,7 @@ function peg$parseLAST() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e155); }
+    if (peg$silentFails === 0) { peg$fail(peg$e156); }
   }
   return s0;
 }
@@ -11078,7 +11757,7 @@ function peg$parseAND() {
     peg$currPos += (3);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e158); }
+    if (peg$silentFails === 0) { peg$fail(peg$e159); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11105,7 +11784,7 @@ function peg$parseAND() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e157); }
+    if (peg$silentFails === 0) { peg$fail(peg$e158); }
   }
   return s0;
 }
@@ -11119,7 +11798,7 @@ function peg$parseOR() {
     peg$currPos += (2);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e160); }
+    if (peg$silentFails === 0) { peg$fail(peg$e161); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11146,7 +11825,7 @@ function peg$parseOR() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e159); }
+    if (peg$silentFails === 0) { peg$fail(peg$e160); }
   }
   return s0;
 }
@@ -11160,7 +11839,7 @@ function peg$parseNOT() {
     peg$currPos += (3);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e162); }
+    if (peg$silentFails === 0) { peg$fail(peg$e163); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11187,7 +11866,7 @@ function peg$parseNOT() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e161); }
+    if (peg$silentFails === 0) { peg$fail(peg$e162); }
   }
   return s0;
 }
@@ -11201,7 +11880,7 @@ function peg$parseIN() {
     peg$currPos += (2);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e164); }
+    if (peg$silentFails === 0) { peg$fail(peg$e165); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11228,7 +11907,7 @@ function peg$parseIN() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e163); }
+    if (peg$silentFails === 0) { peg$fail(peg$e164); }
   }
   return s0;
 }
@@ -11242,7 +11921,7 @@ function peg$parseIS() {
     peg$currPos += (2);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e166); }
+    if (peg$silentFails === 0) { peg$fail(peg$e167); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11269,7 +11948,7 @@ function peg$parseIS() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e165); }
+    if (peg$silentFails === 0) { peg$fail(peg$e166); }
   }
   return s0;
 }
@@ -11283,7 +11962,7 @@ function peg$parseLIKE() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e168); }
+    if (peg$silentFails === 0) { peg$fail(peg$e169); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11310,7 +11989,7 @@ function peg$parseLIKE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e167); }
+    if (peg$silentFails === 0) { peg$fail(peg$e168); }
   }
   return s0;
 }
@@ -11324,7 +12003,7 @@ function peg$parseRLIKE() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e170); }
+    if (peg$silentFails === 0) { peg$fail(peg$e171); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11351,7 +12030,7 @@ function peg$parseRLIKE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e169); }
+    if (peg$silentFails === 0) { peg$fail(peg$e170); }
   }
   return s0;
 }
@@ -11365,7 +12044,7 @@ function peg$parseNULL() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e172); }
+    if (peg$silentFails === 0) { peg$fail(peg$e173); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11392,7 +12071,7 @@ function peg$parseNULL() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e171); }
+    if (peg$silentFails === 0) { peg$fail(peg$e172); }
   }
   return s0;
 }
@@ -11406,7 +12085,7 @@ function peg$parseTRUE() {
     peg$currPos += (4);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e174); }
+    if (peg$silentFails === 0) { peg$fail(peg$e175); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11433,7 +12112,7 @@ function peg$parseTRUE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e173); }
+    if (peg$silentFails === 0) { peg$fail(peg$e174); }
   }
   return s0;
 }
@@ -11447,7 +12126,7 @@ function peg$parseFALSE() {
     peg$currPos += (5);
   } else {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e176); }
+    if (peg$silentFails === 0) { peg$fail(peg$e177); }
   }
   if (s1 !== peg$FAILED) {
     s2 = peg$currPos;
@@ -11474,7 +12153,7 @@ function peg$parseFALSE() {
   peg$silentFails--;
   if (s0 === peg$FAILED) {
     s1 = peg$FAILED;
-    if (peg$silentFails === 0) { peg$fail(peg$e175); }
+    if (peg$silentFails === 0) { peg$fail(peg$e176); }
   }
   return s0;
 }
@@ -11632,6 +12311,14 @@ const peg$allowedStartRules = [
   "NamePatterns",
   "NamePattern",
   "PatternSegment",
+  "Expr",
+  "InValue",
+  "FastExpr",
+  "FastValue",
+  "FastOperand",
+  "FastPrefix",
+  "FastStep",
+  "FastBinaryOp",
   "BooleanExpr",
   "AndExpr",
   "NotExpr",
@@ -11649,6 +12336,7 @@ const peg$allowedStartRules = [
   "DataType",
   "Primary",
   "IdentPrimary",
+  "DottedTail",
   "CallArgs",
   "FieldRef",
   "QuotedFieldRef",

@@ -31,8 +31,8 @@ function select(root: unknown, path: string | undefined): unknown {
 
 describe('ES|QL case table', () => {
   it('has cases for both parses and errors', () => {
-    expect(cases.filter((c) => c.error === undefined).length).toBe(64);
-    expect(cases.filter((c) => c.error !== undefined).length).toBe(22);
+    expect(cases.filter((c) => c.error === undefined).length).toBe(65);
+    expect(cases.filter((c) => c.error !== undefined).length).toBe(24);
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
   });
 
