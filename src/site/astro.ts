@@ -5,7 +5,8 @@
 import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { clearSite, provideSite, type SiteContext } from './context';
-import { writeDirect } from './direct';
+import { directWriter } from './direct';
+import { printAhead } from './routes';
 import { PROJECT_ROOT } from '../paths';
 
 /** The project root: where astro.config.mjs and src/pages are. */
@@ -40,10 +41,26 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
     stage = mkdtempSync(join(cache, 'build-'));
   }
   const cwd = process.cwd();
-  // Pages wait for the context's background work (markdown, examples), which runs in worker
-  // threads while Astro bundles; the JSON API files are written after Astro, by `writeDirect`.
+  // The context's background work (markdown, examples) runs in worker threads while Astro
+  // bundles and renders the pages that do not need it; the rule pages wait for it
+  // (`getReadySite`). The JSON API files are written by `writeDirect`: those the model alone
+  // makes while the rule pages wait (Astro emptied the output before bundling), the rest after.
   ctx.direct = true;
-  provideSite(ctx.ready ? ctx.ready.then(() => ctx) : ctx);
+  const direct = directWriter(ctx, stage);
+  let directMs = 0;
+  let directLeft = true;
+  let ahead = 0;
+  ctx.whileWaiting = () => {
+    if (directLeft) {
+      const t = performance.now();
+      directLeft = direct.step(20);
+      directMs += performance.now() - t;
+      return true;
+    }
+    ahead = printAhead(ctx, ahead, 5);
+    return ahead < ctx.model.rules.length;
+  };
+  provideSite(ctx);
   try {
     process.chdir(PROJECT_ROOT);
     await build({
@@ -53,10 +70,11 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
       ...(u.site ? { site: u.site } : {}),
       logLevel: options.logLevel ?? 'warn',
       mode: 'production',
+      build: { concurrency: astroConcurrency() },
     });
     const t = performance.now();
-    writeDirect(ctx, stage);
-    ctx.timings.direct = performance.now() - t;
+    direct.finish();
+    ctx.timings.direct = directMs + performance.now() - t;
     if (!inside) {
       rmSync(out, { recursive: true, force: true });
       mkdirSync(resolve(out, '..'), { recursive: true });
@@ -70,8 +88,19 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
     process.chdir(cwd);
     clearSite();
     ctx.direct = false;
+    ctx.whileWaiting = null;
     if (!inside) rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/**
+ * Pages Astro renders at once. Rendering is synchronous work on this thread, but each page then
+ * waits for its file to be written: with a few in flight the thread renders the next page
+ * meanwhile instead of idling (RULEDEX_ASTRO_CONCURRENCY overrides).
+ */
+export function astroConcurrency(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.RULEDEX_ASTRO_CONCURRENCY);
+  return Number.isInteger(n) && n >= 1 ? n : 4;
 }
 
 /** Refuses output directories whose emptying would be a disaster (Astro empties the output). */

@@ -36,6 +36,13 @@ export interface SiteContext {
   deferredExamples?: Set<string>;
   /** The JSON API files are written by `writeDirect` after Astro: their routes generate nothing. */
   direct?: boolean;
+  /**
+   * Work for this thread while it would otherwise wait for `ready` (set by `runAstro`: the direct
+   * files the model alone makes, then the rule pages' printed queries), in short steps: each
+   * returns true while more remains. `getReadySite` runs steps until `ready` settles, yielding
+   * between them (the worker pool's messages are handled on this thread).
+   */
+  whileWaiting?: (() => boolean) | null;
 }
 
 const SLOT = Symbol.for('ruledex.site-context');
@@ -52,7 +59,11 @@ export function clearSite(): void {
   delete (globalThis as Slot)[SLOT];
 }
 
-/** The site context: the one `ruledex build` provided, else one computed from the environment (memoised). */
+/**
+ * The site context: the one `ruledex build` provided, else one computed from the environment
+ * (memoised). Its model is complete; its examples and markdown may still be in the making (see
+ * `ready`): pages that read them get the context from `getReadySite()`.
+ */
 export function getSite(): Promise<SiteContext> {
   const g = globalThis as Slot;
   const existing = g[SLOT];
@@ -60,4 +71,26 @@ export function getSite(): Promise<SiteContext> {
   const p = import('./prepare').then((m) => m.prepareFromEnv());
   g[SLOT] = p;
   return p;
+}
+
+/**
+ * The site context once its examples and markdown are made (`ready` settled): for the rule pages
+ * and the examples JSON, the only pages that read them. Every other page renders with
+ * `getSite()` while the workers still make them.
+ */
+export async function getReadySite(): Promise<SiteContext> {
+  const ctx = await getSite();
+  if (!ctx.ready) return ctx;
+  let settled = false;
+  const mark = (): void => {
+    settled = true;
+  };
+  ctx.ready.then(mark, mark);
+  await Promise.resolve();
+  for (let step = ctx.whileWaiting; step && !settled; step = ctx.whileWaiting) {
+    if (!step()) ctx.whileWaiting = null;
+    await new Promise((ok) => setImmediate(ok));
+  }
+  await ctx.ready;
+  return ctx;
 }

@@ -18,8 +18,19 @@ export interface DirectStats {
   bytes: number;
 }
 
-/** Writes the direct files under `outDir` (the built site's root). */
-export function writeDirect(ctx: SiteContext, outDir: string): DirectStats {
+/**
+ * Writes the direct files under `outDir` (the built site's root) in steps: `step` writes those
+ * the site model alone makes (rule JSON, raw TOML, then the Navigator layers), a few rules at a
+ * time, for `runAstro` to do while the rule pages wait for the examples; `finish` writes what is
+ * left, and the examples JSON (only once the context is `ready`).
+ */
+export interface DirectWriter {
+  /** Writes the model's files of the next `rules` rules (the layers after the last); false when none are left. */
+  step(rules: number): boolean;
+  finish(): DirectStats;
+}
+
+export function directWriter(ctx: SiteContext, outDir: string): DirectWriter {
   const stats: DirectStats = { files: 0, bytes: 0 };
   const made = new Set<string>();
   const write = (dir: string, name: string, text: string): void => {
@@ -32,13 +43,38 @@ export function writeDirect(ctx: SiteContext, outDir: string): DirectStats {
     stats.files++;
     stats.bytes += Buffer.byteLength(text);
   };
-  for (const r of ctx.model.rules) {
-    const seg = segment(r.id);
-    write('api/rules', `${seg}.json`, ruleApiJson(r));
-    if (r.rawToml !== null && r.rawToml.length > MAX_INLINE_BODY) write('api/rules', `${seg}.toml`, r.rawToml);
-    const ex = ctx.examples.get(r.id);
-    if (ex?.ok && r.query !== null && r.language !== null) write('api/examples', `${seg}.json`, examplesJson(ex.examples));
-  }
-  for (const l of layersOf(ctx)) write('api/navigator', `${segment(l.key)}.json`, `${JSON.stringify(l.layer, null, 2)}\n`);
-  return stats;
+  const rules = ctx.model.rules;
+  let next = 0;
+  let layers = false;
+  const step = (n: number): boolean => {
+    const end = Math.min(rules.length, next + n);
+    for (; next < end; next++) {
+      const r = rules[next] as (typeof rules)[number];
+      const seg = segment(r.id);
+      write('api/rules', `${seg}.json`, ruleApiJson(r));
+      if (r.rawToml !== null && r.rawToml.length > MAX_INLINE_BODY) write('api/rules', `${seg}.toml`, r.rawToml);
+    }
+    if (next < rules.length) return true;
+    if (!layers) {
+      layers = true;
+      for (const l of layersOf(ctx)) write('api/navigator', `${segment(l.key)}.json`, `${JSON.stringify(l.layer, null, 2)}\n`);
+    }
+    return false;
+  };
+  return {
+    step,
+    finish() {
+      while (step(rules.length));
+      for (const r of rules) {
+        const ex = ctx.examples.get(r.id);
+        if (ex?.ok && r.query !== null && r.language !== null) write('api/examples', `${segment(r.id)}.json`, examplesJson(ex.examples));
+      }
+      return stats;
+    },
+  };
+}
+
+/** Writes every direct file under `outDir` (the built site's root). */
+export function writeDirect(ctx: SiteContext, outDir: string): DirectStats {
+  return directWriter(ctx, outDir).finish();
 }

@@ -125,7 +125,12 @@ export function exampleDeadline(env: NodeJS.ProcessEnv = process.env, load = loa
   return Math.round(base * Math.min(8, Math.max(1, load / Math.max(1, cores))));
 }
 
-const MD_BATCH = 24;
+/**
+ * A markdown task's texts: up to this many characters (a few tens of milliseconds of a worker's
+ * time: fewer hand-overs, see `prepareContent`), and at most MD_BATCH texts.
+ */
+const MD_BATCH_CHARS = 64_000;
+const MD_BATCH = 96;
 /** Fewer tasks than this are done in this thread. */
 const MIN_POOL_TASKS = 64;
 
@@ -136,7 +141,14 @@ function textKey(md: string): string {
 
 /**
  * Fills the context's examples and the markdown cache: cached values first, the rest in worker
- * threads (examples first: their cost varies most), or in this thread when `workers` is 0.
+ * threads, or in this thread when `workers` is 0.
+ *
+ * Task order: markdown first, in batches, then the examples, ES|QL ones first. The pool hands a
+ * worker its next task from this thread, which is busy with Astro's bundling (long synchronous
+ * stretches) during the first seconds: a markdown batch keeps a worker busy far longer per
+ * hand-over than one example (most take a few milliseconds), and by the time the examples come
+ * this thread renders pages, which yields often. The costliest examples (ES|QL) go before the
+ * cheap ones so that the last tasks are short and the workers finish together.
  */
 async function prepareContent(
   ctx: SiteContext,
@@ -147,7 +159,9 @@ async function prepareContent(
 ): Promise<void> {
   const t = performance.now();
   const model = ctx.model;
-  const tasks: PrepTask[] = [];
+  const exTasks: PrepTask[] = [];
+  const mdTasks: PrepTask[] = [];
+  let nextId = 0;
   const exOf = new Map<number, { id: string; key: string }>();
   const mdOf = new Map<number, { texts: string[]; plain: boolean }>();
   const exCache = exOpts ? openExamplesCache(exOpts) : null;
@@ -163,9 +177,9 @@ async function prepareContent(
         else ctx.examples.set(rule.id, r);
         continue;
       }
-      const id = tasks.length;
+      const id = nextId++;
       exOf.set(id, { id: rule.id, key });
-      tasks.push({ id, kind: 'example', rule: evaluatorRule(rule), now: model.now });
+      exTasks.push({ id, kind: 'example', rule: evaluatorRule(rule), now: model.now });
     }
   }
   const texts = new Set<string>();
@@ -176,13 +190,18 @@ async function prepareContent(
   }
   const list = [...texts];
   for (const [items, isPlain] of [[list, false], [[...plain], true]] as const) {
-    for (let i = 0; i < items.length; i += MD_BATCH) {
-      const id = tasks.length;
-      const batch = items.slice(i, i + MD_BATCH);
+    for (let i = 0; i < items.length; ) {
+      let end = i;
+      for (let chars = 0; end < items.length && end - i < MD_BATCH && chars < MD_BATCH_CHARS; end++) chars += (items[end] as string).length;
+      const id = nextId++;
+      const batch = items.slice(i, end);
+      i = end;
       mdOf.set(id, { texts: batch, plain: isPlain });
-      tasks.push({ id, kind: 'markdown', texts: batch, plain: isPlain });
+      mdTasks.push({ id, kind: 'markdown', texts: batch, plain: isPlain });
     }
   }
+  const esqlFirst = (task: PrepTask): number => (task.kind === 'example' && task.rule.language === 'esql' ? 0 : 1);
+  const tasks: PrepTask[] = [...mdTasks, ...exTasks.sort((a, b) => esqlFirst(a) - esqlFirst(b) || a.id - b.id)];
   const byId = (id: string) => model.byId.get(id);
   const runHere = (task: PrepTask): void => {
     if (task.kind === 'markdown') {
@@ -211,7 +230,11 @@ async function prepareContent(
       if (done % 20 === 0) await new Promise((res) => setImmediate(res));
     }
   } else {
-    const outcome = await runPrepPool(tasks, { workers, deadlineMs: exampleDeadline(), onReply: (d, n) => onProgress?.('prepare', d, n) });
+    // The load counts the workers about to start (and this thread rendering pages meanwhile):
+    // on 2 cores a worker gets about 2/3 of one, and a deadline the machine's idle load sets
+    // would stop costly but legitimate syntheses (to run them again here).
+    const load = (loadavg()[0] ?? 0) + workers;
+    const outcome = await runPrepPool(tasks, { workers, deadlineMs: exampleDeadline(process.env, load), onReply: (d, n) => onProgress?.('prepare', d, n) });
     for (const reply of outcome.replies.values()) {
       if (reply.kind === 'markdown') {
         const m = mdOf.get(reply.id);

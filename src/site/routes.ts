@@ -16,6 +16,18 @@ export function printedOf(ctx: SiteContext, rule: CatalogRule): PrintedRule {
   return p;
 }
 
+/**
+ * Prints the queries of `count` rules from index `from` of the model ahead of their pages (work
+ * for the wait for examples, see `SiteContext.whileWaiting`); returns the next index. Their
+ * pages take the printed form and drop it.
+ */
+export function printAhead(ctx: SiteContext, from: number, count: number): number {
+  const rules = ctx.model.rules;
+  const end = Math.min(rules.length, from + count);
+  for (let i = from; i < end; i++) printedOf(ctx, rules[i] as CatalogRule);
+  return end;
+}
+
 export function ruleView(ctx: SiteContext, rule: CatalogRule): RulePageView {
   const ex = ctx.examples.get(rule.id);
   const view = rulePage(ctx.model, rule, { printed: printedOf(ctx, rule), markdown: ctx.markdown, ...(ctx.markdownText ? { markdownText: ctx.markdownText } : {}), ...(ex ? { examples: ex } : {}), examplesDeferred: ctx.deferredExamples?.has(rule.id) === true });

@@ -1,13 +1,13 @@
 /** Each evaluable rule's synthesised example input and near miss (the evaluator loads them). */
 import type { APIRoute } from 'astro';
-import { getSite } from '../../../site/context';
+import { getReadySite, getSite } from '../../../site/context';
 import { examplesJson } from '../../../views/rule-page';
 import { segment } from '../../../views/urls';
 
 export async function getStaticPaths() {
-  const ctx = await getSite();
-  // `ruledex build` writes these files itself (src/site/direct.ts).
-  if (ctx.direct) return [];
+  // `ruledex build` writes these files itself (src/site/direct.ts), once the examples are made.
+  if ((await getSite()).direct) return [];
+  const ctx = await getReadySite();
   const out: { params: { id: string }; props: { id: string } }[] = [];
   for (const r of ctx.model.rules) {
     const ex = ctx.examples.get(r.id);
@@ -17,6 +17,6 @@ export async function getStaticPaths() {
 }
 
 export const GET: APIRoute = async ({ props }) => {
-  const ex = (await getSite()).examples.get((props as { id: string }).id);
+  const ex = (await getReadySite()).examples.get((props as { id: string }).id);
   return new Response(ex?.ok ? examplesJson(ex.examples) : '{}', { headers: { 'content-type': 'application/json' } });
 };
