@@ -30,15 +30,21 @@ describe('the preparation pool', () => {
   }, 60_000);
 
   it('stops an example at the deadline and still answers the rest', async () => {
+    // One worker: the markdown tasks wait in its queue behind the example (QUEUE_DEPTH), and
+    // go to its replacement when it is stopped.
     const tasks: PrepTask[] = [
       { id: 0, kind: 'example', rule: evaluatorRule(rule), now: model.now },
       { id: 1, kind: 'markdown', texts: ['*x*'] },
+      { id: 2, kind: 'markdown', texts: ['*y*'] },
+      { id: 3, kind: 'markdown', texts: ['*z*'] },
     ];
     const out = await runPrepPool(tasks, { workers: 1, deadlineMs: 0.001 });
     expect(out.timedOut).toEqual([0]);
     // A safety net only: the task is handed back to run in the caller's thread, to the same result.
     expect(out.failed.map((t) => t.id)).toEqual([0]);
+    expect([...out.replies.keys()].sort()).toEqual([1, 2, 3]);
     expect(out.replies.get(1)).toEqual({ id: 1, kind: 'markdown', html: [renderMarkdown('*x*')] });
+    expect(out.replies.get(3)).toEqual({ id: 3, kind: 'markdown', html: [renderMarkdown('*z*')] });
   }, 60_000);
 
   it('the deadline is 2 s, or RULEDEX_EXAMPLE_DEADLINE_MS, stretched by load beyond the cores (at most 8×)', () => {
