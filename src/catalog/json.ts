@@ -58,13 +58,37 @@ export function toCatalogJson(input: { rules: readonly Rule[]; diagnostics: read
 
 /** Serialises the catalog: one rule and one diagnostic per line, ending with a newline. */
 export function serializeCatalog(input: CatalogInput): string {
+  return [...catalogChunks(input)].join('');
+}
+
+/**
+ * The catalog JSON of `serializeCatalog`, in pieces (one per rule, diagnostic, field and
+ * indicator, and the punctuation between): for writing it to a file without holding the whole
+ * text (tens of megabytes for the full corpus) as one string.
+ */
+export function* catalogChunks(input: CatalogInput): Generator<string> {
   const c = toCatalogJson(input);
-  const rules = c.rules.map((r) => JSON.stringify(orderedRule(r)));
-  const diagnostics = c.diagnostics.map((d) => JSON.stringify(orderedDiagnostic(d)));
-  const list = (items: string[]): string => (items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n]`);
-  let out = `{"rules": ${list(rules)},\n"diagnostics": ${list(diagnostics)}`;
-  if (input.fields) out += `,\n"fields": ${list(input.fields.map((f) => JSON.stringify(f)))}`;
-  if (input.indicators) out += `,\n"indicators": ${list(input.indicators.map((e) => JSON.stringify(e)))}`;
-  if (input.corpusStats) out += `,\n"corpusStats": ${JSON.stringify(input.corpusStats)}`;
-  return `${out}}\n`;
+  function* list(items: readonly unknown[], one: (x: never) => string): Generator<string> {
+    if (items.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[\n';
+    for (let i = 0; i < items.length; i++) yield i === 0 ? one(items[i] as never) : `,\n${one(items[i] as never)}`;
+    yield '\n]';
+  }
+  yield '{"rules": ';
+  yield* list(c.rules, (r: Rule) => JSON.stringify(orderedRule(r)));
+  yield ',\n"diagnostics": ';
+  yield* list(c.diagnostics, (d: Diagnostic) => JSON.stringify(orderedDiagnostic(d)));
+  if (input.fields) {
+    yield ',\n"fields": ';
+    yield* list(input.fields, (f: FieldEntry) => JSON.stringify(f));
+  }
+  if (input.indicators) {
+    yield ',\n"indicators": ';
+    yield* list(input.indicators, (e: IndicatorEntry) => JSON.stringify(e));
+  }
+  if (input.corpusStats) yield `,\n"corpusStats": ${JSON.stringify(input.corpusStats)}`;
+  yield '}\n';
 }

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serializeCatalog } from '../../catalog/json';
+import { catalogChunks } from '../../catalog/json';
 import type { ResolvedSource } from '../../config';
 import { formatDiagnostic } from '../../model/diagnostic';
 import type { SourcesBuild } from '../../sources/build';
@@ -123,10 +123,9 @@ export const STEPS: BuildStep[] = [
     run({ built, out }) {
       const path = join(out, 'catalog.json');
       // The analysed catalog with its indexes, as `ruledex catalog --json` writes it.
-      const text = serializeCatalog({ ...built.catalog, corpusStats: built.catalog.stats });
-      const err = writeOutput(path, text);
-      if (err) throw new Error(`cannot write ${path}: ${err}`);
-      return [{ label: 'JSON', path, bytes: Buffer.byteLength(text) }];
+      const w = writeOutput(path, catalogChunks({ ...built.catalog, corpusStats: built.catalog.stats }));
+      if ('error' in w) throw new Error(`cannot write ${path}: ${w.error}`);
+      return [{ label: 'JSON', path, bytes: w.bytes }];
     },
   },
   // The static site (Astro pages, search index) comes here.

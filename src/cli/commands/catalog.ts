@@ -8,11 +8,11 @@
  * Exit status: 0 when the catalog was built (whatever diagnostics the rules have), 2 for unusable
  * arguments or config, 1 when a source directory cannot be read or the JSON cannot be written.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { corpusSummaryLines } from '../../catalog/corpus';
-import { serializeCatalog } from '../../catalog/json';
+import { catalogChunks } from '../../catalog/json';
 import { findConfig, loadConfig, resolveWithFlags, type ResolvedOptions } from '../../config';
 import { DEFAULT_LABEL } from '../../ingest/ingest';
 import { formatDiagnostic } from '../../model/diagnostic';
@@ -153,15 +153,44 @@ export function cacheLine(b: SourcesBuild, cacheDir: string | null): string {
   return `cache:        ${n(s.decoded)} of ${n(files)} files decoded, ${n(s.analysed)} of ${n(rules)} rules analysed (${n(b.skipped)} files unopened; ${where})`;
 }
 
-/** Writes a file, creating its directory; returns an error message or null. */
-export function writeOutput(path: string, text: string): string | null {
+/**
+ * Writes a file from pieces of text, creating its directory, in blocks of about a megabyte (a
+ * catalog is tens of megabytes: joined into one string first, it costs a second copy and the
+ * garbage collector's time); returns the bytes written, or an error message.
+ */
+export function writeOutput(path: string, chunks: Iterable<string>): { bytes: number } | { error: string } {
+  let fd: number | null = null;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    return null;
+    fd = openSync(path, 'w');
+    const bytes = writeChunks(fd, chunks);
+    return { bytes };
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
+}
+
+/** Writes pieces of text to a file descriptor in blocks of about a megabyte; returns the bytes written. */
+export function writeChunks(fd: number, chunks: Iterable<string>): number {
+  let bytes = 0;
+  let block: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    const buf = Buffer.from(block.join(''), 'utf8');
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
+    bytes += buf.length;
+    block = [];
+    size = 0;
+  };
+  for (const c of chunks) {
+    block.push(c);
+    size += c.length;
+    if (size >= 1 << 20) flush();
+  }
+  flush();
+  return bytes;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -194,17 +223,18 @@ export async function run(args: string[]): Promise<number> {
   const toStdout = values.json === '-';
   if (values.json !== undefined) {
     const t = performance.now();
-    const text = serializeCatalog({ ...catalog, corpusStats: catalog.stats });
+    const chunks = catalogChunks({ ...catalog, corpusStats: catalog.stats });
     if (toStdout) {
+      const text = [...chunks].join('');
       process.stdout.write(text);
       outputs.push({ label: 'JSON', path: 'stdout', bytes: Buffer.byteLength(text) });
     } else {
-      const err = writeOutput(values.json, text);
-      if (err) {
-        process.stderr.write(`ruledex catalog: cannot write ${values.json}: ${err}\n`);
+      const w = writeOutput(values.json, chunks);
+      if ('error' in w) {
+        process.stderr.write(`ruledex catalog: cannot write ${values.json}: ${w.error}\n`);
         return 1;
       }
-      outputs.push({ label: 'JSON', path: values.json, bytes: Buffer.byteLength(text) });
+      outputs.push({ label: 'JSON', path: values.json, bytes: w.bytes });
     }
     writeMs = performance.now() - t;
   }
