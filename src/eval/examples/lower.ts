@@ -6,6 +6,7 @@
 import type { Loc } from '../../model/span';
 import type { Call, Category, Comparison, Expr, Field, InExpr, Literal as EqlLiteral, MatchExpr } from '../../lang/eql/ast';
 import type { KqlLiteral, KqlQuery, KqlValue } from '../../lang/kql/ast';
+import { printKqlLiteral } from '../../lang/kql/print';
 import type { LuceneQuery } from '../../lang/lucene/ast';
 import { unicodeCaseInsensitive, type Lang, type Re } from '../automaton';
 import { parseCidr, formatIp } from '../cidr';
@@ -337,13 +338,13 @@ export class KqlLowering {
           const d = new Date(this.ctx.now - 3_600_000).toISOString();
           cands.push(d, new Date(this.ctx.now).toISOString());
         }
-        return lit(this.atom(prefix, field, node, q.loc, `${field} ${q.op} ${q.value.value}`, { candidates: cands, ...(Number.isFinite(n) ? { domain: 'numeric' as Domain } : {}) }));
+        return lit(this.atom(prefix, field, node, q.loc, `${field} ${q.op} ${printKqlLiteral(q.value)}`, { candidates: cands, ...(Number.isFinite(n) ? { domain: 'numeric' as Domain } : {}) }));
       }
       case 'Nested':
         return this.nested(prefix, q.path.value, q.query);
       case 'FreeText': {
         const v = q.value.value;
-        return lit(this.atom(prefix, 'message', q, q.loc, `free text ${v}`, { candidates: [v.replace(/\*/g, 'x')] }));
+        return lit(this.atom(prefix, 'message', q, q.loc, `free text ${printKqlLiteral(q.value)}`, { candidates: [v.replace(/\*/g, 'x')] }));
       }
     }
   }
@@ -388,7 +389,7 @@ export class KqlLowering {
         if (v.wildcard) {
           if (v.parts.every((p) => p === '')) return lit(this.atom(prefix, field, node, v.loc, `${field}:*`, { exists: true }));
           const tokens = kqlWildcardTokens(v.parts);
-          return lit(this.atom(prefix, field, node, v.loc, `${field}:${v.value}`, {
+          return lit(this.atom(prefix, field, node, v.loc, `${field}:${printKqlLiteral(v)}`, {
             candidates: wildCandidates(tokens),
             lang: (L) => wildcardLanguage(L, tokens, false, caseSet),
           }));
@@ -401,7 +402,7 @@ export class KqlLowering {
         if (numeric && (fam === 'numeric' || fam === null)) cands.push(n);
         if (!v.quoted && (v.value === 'true' || v.value === 'false') && (fam === 'boolean' || fam === null)) cands.push(v.value === 'true');
         cands.push(v.value);
-        return lit(this.atom(prefix, field, node, v.loc, `${field}:${v.value}`, {
+        return lit(this.atom(prefix, field, node, v.loc, `${field}:${printKqlLiteral(v)}`, {
           candidates: cands,
           lang: fam === 'text' ? undefined : (L) => literalLang(L, v.value, false),
           ...(numeric && fam === null ? {} : {}),

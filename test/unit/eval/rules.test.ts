@@ -215,6 +215,17 @@ query = '''a:1'''`);
 });
 
 describe('example synthesis', () => {
+  it('names a KQL exclusion in the near-miss note as the query writes its value (quoted, escaped)', () => {
+    const r = rule(`type = "query"
+language = "kuery"
+query = '''event.category:process and process.name:powershell.exe and not process.parent.name:"Windows Explorer" and not process.title:a\\*b*'''`);
+    const s = synthesizeExamples(r, { now: NOW });
+    expect(s.ok).toBe(true);
+    if (!s.ok) return;
+    expect(s.examples.nearMissNote).toBe('exclusion triggered: process.parent.name:"Windows Explorer"');
+    expect(evaluateRule(r, s.examples.nearMiss!).fired).toBe(false);
+  });
+
   it('builds an EQL event matching the rule and a near miss triggering its exclusion', () => {
     const r = rule(`type = "eql"
 language = "eql"
