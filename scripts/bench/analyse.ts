@@ -3,7 +3,10 @@
  * assemble + merge), parse every query, analyse every rule, corpus counts and indexes — and the
  * figures `ruledex catalog` prints (indicators, distinct keys, the ten most shared).
  *
- *   npx tsx scripts/bench/analyse.ts [--workers N] [--repeat N]
+ *   npx tsx scripts/bench/analyse.ts [--workers N] [--repeat N] [--node-default]
+ *
+ * Runs with V8's background pool sized as the `ruledex` command sizes it (see ./runtime.ts);
+ * `--node-default` keeps Node's default pool of 4 threads.
  *
  * `--workers 0` decodes in this thread (default: ingest picks). `--repeat N` runs the
  * parse/analyse/counts stages N more times (warm) after the first, cold, run.
@@ -14,6 +17,7 @@ import { docsRoot, hasShared, rulesRoot, SHARED_MISSING } from '../../test/helpe
 import { loadSources } from '../../src/ingest/load';
 import { buildCatalog } from '../../src/catalog/build';
 import { corpusSummaryLines } from '../../src/catalog/corpus';
+import { runAsRuledex, runtimeLine } from './runtime';
 import type { Rule } from '../../src/model/rule';
 
 function arg(name: string): number | undefined {
@@ -90,6 +94,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
+const relaunched = await runAsRuledex();
+if (relaunched !== null) process.exit(relaunched);
+console.log(runtimeLine());
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {

@@ -28,6 +28,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { v8PoolSize } from '../../bin/runtime.mjs';
 import { gzipSync } from 'node:zlib';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -194,8 +195,9 @@ async function main(): Promise<void> {
     if (!flags.has('--no-floor')) {
       const floor = floorProject(s.pages);
       try {
-        const f = await run(['-e', `import('astro').then((a) => a.build({ root: ${JSON.stringify(floor)}, logLevel: 'error' }))`]);
-        console.log(`  floor:            ${f.wall.toFixed(1)} s, CPU ${f.cpu.toFixed(1)} s for ${s.pages} trivial Astro pages (peak ${f.maxRssMb.toFixed(0)} MB)`);
+        // The same V8 pool as `ruledex build` runs with (bin/runtime.mjs), for a like-for-like floor.
+        const f = await run([`--v8-pool-size=${v8PoolSize()}`, '-e', `import('astro').then((a) => a.build({ root: ${JSON.stringify(floor)}, logLevel: 'error' }))`]);
+        console.log(`  floor:            ${f.wall.toFixed(1)} s, CPU ${f.cpu.toFixed(1)} s for ${s.pages} trivial Astro pages (peak ${f.maxRssMb.toFixed(0)} MB; V8 pool ${v8PoolSize()} as ruledex runs)`);
         console.log(`  ratio:            ${(cold.wall / f.wall).toFixed(2)}× the floor by wall time, ${(cold.cpu / f.cpu).toFixed(2)}× by CPU time (target ≤ 2× wall)`);
       } finally {
         rmSync(floor, { recursive: true, force: true });

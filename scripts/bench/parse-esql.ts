@@ -4,7 +4,10 @@
  * reading 2,192 TOML files is collected first so that it is not billed to the parser), then
  * warm; then a seeded fuzz run over mutated corpus queries (100,000 cases by default).
  *
- *   npx tsx scripts/bench/parse-esql.ts [--fuzz N] [--seed S]
+ *   npx tsx scripts/bench/parse-esql.ts [--fuzz N] [--seed S] [--node-default]
+ *
+ * Runs with V8's background pool sized as the `ruledex` command sizes it (see ./runtime.ts);
+ * `--node-default` keeps Node's default pool of 4 threads.
  *
  * Prints queries/s and KiB/s per pass (wall; CPU of this thread and of the process, which also
  * counts V8's background compiler: on a loaded machine the thread's CPU is the steadier figure),
@@ -18,6 +21,7 @@ import { runInNewContext } from 'node:vm';
 import { corpusQueries, hasShared, SHARED_MISSING } from '../../test/helpers/shared';
 import { fuzz } from '../../test/helpers/fuzz';
 import { parseEsql } from '../../src/lang/esql';
+import { runAsRuledex, runtimeLine } from './runtime';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
@@ -100,4 +104,9 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+const relaunched = await runAsRuledex();
+if (relaunched !== null) process.exitCode = relaunched;
+else {
+  console.log(runtimeLine());
+  process.exitCode = main();
+}
