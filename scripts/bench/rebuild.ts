@@ -4,6 +4,7 @@
  *   npx tsx scripts/bench/rebuild.ts            in-process figures + `ruledex catalog` processes
  *   npx tsx scripts/bench/rebuild.ts --site     also `ruledex build` (the whole site) cold and rebuilt
  *   npx tsx scripts/bench/rebuild.ts --runs N   rebuilds per figure (median; default 5)
+ *   npx tsx scripts/bench/rebuild.ts --node-default   in-process figures with Node's default V8 pool
  *
  * The corpus (detection-rules checkout + security-docs pages, one label so pages merge) is copied
  * to a temporary folder, where one rule is edited between builds. Figures, wall and CPU time of
@@ -30,11 +31,16 @@ import { serializeCatalog } from '../../src/catalog/json';
 import type { ResolvedSource } from '../../src/config';
 import { SourcesBuilder, type SourcesBuild } from '../../src/sources/build';
 import { docsRoot, hasShared, rulesRoot, SHARED_MISSING } from '../../test/helpers/shared';
+import { runAsRuledex, runtimeLine } from './runtime';
 
 if (!hasShared) {
   console.log(SHARED_MISSING);
   process.exit(0);
 }
+// In-process figures under the runtime `ruledex` uses (the processes it starts are `ruledex` itself).
+const relaunched = await runAsRuledex();
+if (relaunched !== null) process.exit(relaunched);
+console.log(runtimeLine());
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
