@@ -34,6 +34,16 @@ export const PROJECT_ROOT: string = ((): string => {
 /** The project's `src/`. */
 export const SRC_DIR: string = resolve(PROJECT_ROOT, 'src');
 
+/**
+ * The build cache folder (catalog cache, the site's example and markdown caches):
+ * RULEDEX_CACHE_DIR, else `node_modules/.cache/ruledex/` of the project; null when it is `off`.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const v = env.RULEDEX_CACHE_DIR;
+  if (v === 'off') return null;
+  return v ? resolve(v) : resolve(PROJECT_ROOT, 'node_modules', '.cache', 'ruledex');
+}
+
 /** Worker threads Ruledex starts: the module each runs. */
 export type WorkerName = 'decode-worker' | 'prep-worker';
 

@@ -9,9 +9,6 @@ import { directWriter } from './direct';
 import { printAhead } from './routes';
 import { PROJECT_ROOT } from '../paths';
 
-/** The project root: where astro.config.mjs and src/pages are. */
-export { PROJECT_ROOT };
-
 function within(dir: string, parent: string): boolean {
   return dir === parent || dir.startsWith(parent + sep);
 }

@@ -14,7 +14,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { AstroInlineConfig } from 'astro';
-import { PROJECT_ROOT } from './astro';
+import { PROJECT_ROOT } from '../paths';
 import { provideSite, clearSite, type SiteContext } from './context';
 
 export interface DevOptions {

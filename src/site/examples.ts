@@ -14,27 +14,13 @@ import { synthesizeExamples, type SynthesisResult } from '../eval/examples/index
 import { keepEntries } from './cache';
 import { evaluatorRule } from '../views/rule-page';
 import type { SiteModel } from '../views/site';
-import { SRC_DIR } from '../paths';
+import { defaultCacheDir, SRC_DIR } from '../paths';
 
 export interface ExamplesOptions {
-  /** Cache file; null disables the cache. Default: `examples.json` in `cacheDir()`. */
+  /** Cache file; null disables the cache. Default: `examples.json` in `defaultCacheDir()`. */
   cache?: string | null;
 }
 
-/** The project's `src/` (see `SRC_DIR`). */
-export function srcDir(): string {
-  return SRC_DIR;
-}
-const SRC = srcDir();
-/**
- * Where build caches live: RULEDEX_CACHE_DIR, else `node_modules/.cache/ruledex/` of the
- * project; null when RULEDEX_CACHE_DIR is `off`.
- */
-export function cacheDir(): string | null {
-  const env = process.env.RULEDEX_CACHE_DIR;
-  if (env === 'off') return null;
-  return env ? env : join(SRC, '..', 'node_modules', '.cache', 'ruledex');
-}
 const CACHE_VERSION = 1;
 
 function listFiles(dir: string, out: string[]): void {
@@ -55,9 +41,9 @@ function listFiles(dir: string, out: string[]): void {
 export function codeDigest(): string {
   const h = createHash('sha256');
   const files: string[] = [];
-  for (const d of ['eval', 'lang', 'model']) listFiles(join(SRC, d), files);
+  for (const d of ['eval', 'lang', 'model']) listFiles(join(SRC_DIR, d), files);
   for (const f of files) {
-    h.update(f.slice(SRC.length));
+    h.update(f.slice(SRC_DIR.length));
     h.update('\0');
     h.update(readFileSync(f));
   }
@@ -120,7 +106,7 @@ export interface ExamplesCache {
 }
 
 export function openExamplesCache(options: ExamplesOptions = {}): ExamplesCache {
-  const dir = cacheDir();
+  const dir = defaultCacheDir();
   const cachePath = options.cache === undefined ? (dir ? join(dir, 'examples.json') : null) : options.cache;
   const code = cachePath ? codeDigest() : '';
   const cached = cachePath ? readCache(cachePath, code) : {};

@@ -17,8 +17,9 @@ import { DiskCache, digestFiles, hashKey } from './cache';
 import type { SiteContext } from './context';
 import type { SynthesisResult } from '../eval/examples/index';
 import { evaluatorRule } from '../views/rule-page';
-import { cacheDir, DEFERRED_EXAMPLE, exampleKey, exampleRules, isDeferredExample, openExamplesCache, srcDir, synthesiseOne, type ExamplesOptions } from './examples';
+import { DEFERRED_EXAMPLE, exampleKey, exampleRules, isDeferredExample, openExamplesCache, synthesiseOne, type ExamplesOptions } from './examples';
 import { runPrepPool, type PrepTask } from './prep-pool';
+import { defaultCacheDir, SRC_DIR } from '../paths';
 
 export interface PrepareOptions {
   base?: string;
@@ -96,8 +97,8 @@ export async function prepareSite(loaded: LoadResult, options: PrepareOptions = 
   t = performance.now();
   const exOpts = options.examples === false ? null : options.examples === true || options.examples === undefined ? {} : options.examples;
   const mdCache = new DiskCache(
-    ((dir) => (dir ? join(dir, 'markdown.json') : null))(cacheDir()),
-    digestFiles(['views/markdown.ts', 'views/highlight.ts', 'views/html.ts'].map((f) => join(srcDir(), f))),
+    ((dir) => (dir ? join(dir, 'markdown.json') : null))(defaultCacheDir()),
+    digestFiles(['views/markdown.ts', 'views/highlight.ts', 'views/html.ts'].map((f) => join(SRC_DIR, f))),
   );
   const markdown = (md: string) => trustSanitised(mdCache.get(hashKey(md), () => renderMarkdown(md)));
   const plainText = (md: string) => mdCache.get(textKey(md), () => markdownText(md));

@@ -18,7 +18,6 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { emptyCache, PIPELINE_VERSION, shardOf, type BuildCache, type CachedAnalysis, type FileRecord } from '../catalog/cache';
-import { PROJECT_ROOT } from '../paths';
 
 export const SHARDS = 32;
 /** Changes when the layout of a shard changes (the pipeline's own version is checked too). */
@@ -139,12 +138,4 @@ export class CacheStore {
   }
 }
 
-/**
- * The default build cache folder: RULEDEX_CACHE_DIR, else `node_modules/.cache/ruledex/` of the
- * project (where the site's example and markdown caches live too); null when it is `off`.
- */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
-  const v = env.RULEDEX_CACHE_DIR;
-  if (v === 'off') return null;
-  return v ? resolve(v) : resolve(PROJECT_ROOT, 'node_modules', '.cache', 'ruledex');
-}
+export { defaultCacheDir } from '../paths';

@@ -17,18 +17,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRuledex, type CliRun } from '../helpers/cli';
 import { writeGenerated, type Generated } from './generate';
+import type { Diagnostic } from '../../src/model/diagnostic';
 
 const FIX = 'test/fixtures/hostile';
 
-interface Diag {
-  severity: string;
-  code: string;
-  file: string;
-  line: number | null;
-  column: number | null;
-  message: string;
-  ruleId?: string;
-}
+type Diag = Diagnostic;
 interface RuleJson {
   id: string;
   name: string;

@@ -5,7 +5,6 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   catalogLayers,
   checkRules,
@@ -28,6 +27,7 @@ import {
 import { formatDiagnostic, type Diagnostic } from '../../model/diagnostic';
 import type { Rule } from '../../model/rule';
 import { loadSources } from '../../ingest/load';
+import { commandOptions } from '../args';
 
 const HELP = `usage: ruledex attack [--source DIR ...] [--attack FILE] [--layer FILE] [--layers DIR] [--csv FILE] [--filter facet=value ...]
 
@@ -51,34 +51,20 @@ function write(path: string, text: string): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        source: { type: 'string', multiple: true },
-        attack: { type: 'string' },
-        layer: { type: 'string' },
-        layers: { type: 'string' },
-        csv: { type: 'string' },
-        filter: { type: 'string', multiple: true },
-        'base-url': { type: 'string' },
-        'include-deprecated': { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (e) {
-    console.error(`ruledex attack: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-    return 2;
-  }
-  const o = parsed.values;
-  if (o.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const opts = commandOptions('attack', args, {
+    source: { type: 'string', multiple: true },
+    attack: { type: 'string' },
+    layer: { type: 'string' },
+    layers: { type: 'string' },
+    csv: { type: 'string' },
+    filter: { type: 'string', multiple: true },
+    'base-url': { type: 'string' },
+    'include-deprecated': { type: 'boolean' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, HELP);
+  if ('exit' in opts) return opts.exit;
+  const o = opts.values;
   const filters: FacetFilter[] = [];
   for (const f of o.filter ?? []) {
     const r = parseFacetFilter(f);

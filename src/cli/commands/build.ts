@@ -12,7 +12,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { catalogChunks } from '../../catalog/json';
 import type { ResolvedSource } from '../../config';
 import { formatDiagnostic } from '../../model/diagnostic';
@@ -22,6 +21,7 @@ import { normaliseBase, normaliseSite } from '../../views/urls';
 import { Progress } from '../progress';
 import { formatSummary } from '../summary';
 import { buildWithProgress, cacheLine, INGEST_OPTIONS, ingestArgs, writeOutput } from './catalog';
+import { commandOptions } from '../args';
 
 export const DEFAULT_OUT = 'dist';
 
@@ -132,31 +132,18 @@ export const STEPS: BuildStep[] = [
 ];
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        ...INGEST_OPTIONS,
-        out: { type: 'string' },
-        attack: { type: 'string' },
-        base: { type: 'string' },
-        site: { type: 'string' },
-        title: { type: 'string' },
-        'no-examples': { type: 'boolean' },
-        'catalog-only': { type: 'boolean' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (e) {
-    process.stderr.write(`ruledex build: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const opts = commandOptions('build', args, {
+    ...INGEST_OPTIONS,
+    out: { type: 'string' },
+    attack: { type: 'string' },
+    base: { type: 'string' },
+    site: { type: 'string' },
+    title: { type: 'string' },
+    'no-examples': { type: 'boolean' },
+    'catalog-only': { type: 'boolean' },
+  }, HELP);
+  if ('exit' in opts) return opts.exit;
+  const values = opts.values;
   const out = values.out ?? DEFAULT_OUT;
   if (out.trim() === '') {
     process.stderr.write('ruledex build: --out needs a directory\n');

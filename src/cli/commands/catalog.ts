@@ -10,7 +10,6 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { corpusSummaryLines } from '../../catalog/corpus';
 import { catalogChunks } from '../../catalog/json';
 import { findConfig, loadConfig, resolveWithFlags, type ResolvedOptions } from '../../config';
@@ -20,6 +19,7 @@ import { SourcesBuilder, type SourcesBuild } from '../../sources/build';
 import { defaultCacheDir } from '../../sources/cache-store';
 import { Progress } from '../progress';
 import { formatSummary } from '../summary';
+import { commandOptions } from '../args';
 
 export const DEFAULT_SOURCE = 'content';
 
@@ -194,17 +194,9 @@ export function writeChunks(fd: number, chunks: Iterable<string>): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { ...INGEST_OPTIONS, json: { type: 'string' } }, allowPositionals: false, strict: true }));
-  } catch (e) {
-    process.stderr.write(`ruledex catalog: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const opts = commandOptions('catalog', args, { ...INGEST_OPTIONS, json: { type: 'string' } }, HELP);
+  if ('exit' in opts) return opts.exit;
+  const values = opts.values;
   if (values.json !== undefined && values.json.trim() === '') {
     process.stderr.write('ruledex catalog: --json needs a file name\n');
     return 2;

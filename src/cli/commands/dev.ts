@@ -9,7 +9,6 @@
  * Exit status: 2 for unusable arguments or config, 1 when the sources cannot be read at start
  * or the server cannot start; 0 after Ctrl-C.
  */
-import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '../../model/diagnostic';
 import type { SourcesBuild, SourcesBuilder } from '../../sources/build';
 import { sourceLinks } from '../../sources/links';
@@ -17,6 +16,7 @@ import { watchTree, type TreeWatcher } from '../../sources/watch';
 import type { SiteContext } from '../../site/context';
 import { normaliseBase, normaliseSite } from '../../views/urls';
 import { buildWithProgress, INGEST_OPTIONS, ingestArgs, sourcesBuilder, type IngestArgs } from './catalog';
+import { commandOptions } from '../args';
 
 const HELP = `usage: ruledex dev [--config FILE] [--source DIR ...] [--port N] [--host HOST] [--cache-dir DIR]
 
@@ -105,32 +105,19 @@ export function describeChange(before: SourcesBuild, after: SourcesBuild): strin
 const WATCHED = /\.(toml|md|json)$/i;
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        ...INGEST_OPTIONS,
-        attack: { type: 'string' },
-        base: { type: 'string' },
-        site: { type: 'string' },
-        title: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        debounce: { type: 'string' },
-        'no-examples': { type: 'boolean' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (e) {
-    process.stderr.write(`ruledex dev: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const opts = commandOptions('dev', args, {
+    ...INGEST_OPTIONS,
+    attack: { type: 'string' },
+    base: { type: 'string' },
+    site: { type: 'string' },
+    title: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    debounce: { type: 'string' },
+    'no-examples': { type: 'boolean' },
+  }, HELP);
+  if ('exit' in opts) return opts.exit;
+  const values = opts.values;
   const port = values.port === undefined ? 4321 : /^\d{1,5}$/.test(values.port) && Number(values.port) <= 65535 ? Number(values.port) : NaN;
   if (Number.isNaN(port)) {
     process.stderr.write(`ruledex dev: --port must be a port number (0-65535), got ${JSON.stringify(values.port)}\n`);

@@ -9,7 +9,6 @@
  * 1 when the stdin query does not parse or a source cannot be read; 2 for unusable arguments.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { loadSources } from '../../ingest/load';
 import { parseQuery } from '../../lang/index';
 import { parseRuleQueries } from '../../lang/rule-queries';
@@ -17,6 +16,7 @@ import { QUERY_LANGUAGES, isQueryLanguage, type QueryLanguage } from '../../mode
 import { formatDiagnostic, type Diagnostic } from '../../model/diagnostic';
 import { Progress } from '../progress';
 import { DEFAULT_SOURCE } from './catalog';
+import { commandOptions } from '../args';
 
 const HELP = `usage: ruledex parse [--source DIR ...] [--json]
        ruledex parse --language eql|kuery|lucene|esql  (reads one query on stdin)
@@ -43,28 +43,15 @@ export interface ParseSummary {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        source: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        language: { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    console.error(`ruledex parse: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const opts = commandOptions('parse', args, {
+    source: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    language: { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, HELP);
+  if ('exit' in opts) return opts.exit;
+  const values = opts.values;
   if (values.language !== undefined) {
     if (!isQueryLanguage(values.language)) {
       console.error(`ruledex parse: unknown language '${values.language}' (one of ${QUERY_LANGUAGES.join(', ')})`);

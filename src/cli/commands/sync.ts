@@ -9,11 +9,11 @@
  * or config.
  */
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { findConfig, loadConfig, resolveAgainst, resolveOptions, type ResolvedSource } from '../../config';
 import { formatDiagnostic } from '../../model/diagnostic';
 import { syncUpstream } from '../../sources/sync';
 import type { ProgressStream } from '../progress';
+import { commandOptions } from '../args';
 
 const HELP = `usage: ruledex sync [--config FILE] [--source LABEL ...]
 
@@ -69,17 +69,9 @@ export class DownloadBar {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { config: { type: 'string' }, source: { type: 'string', multiple: true }, timeout: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true }));
-  } catch (e) {
-    process.stderr.write(`ruledex sync: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const parsed = commandOptions('sync', args, { config: { type: 'string' }, source: { type: 'string', multiple: true }, timeout: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP);
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values;
   let timeoutMs = 30_000;
   if (values.timeout !== undefined) {
     if (!/^\d{1,4}$/.test(values.timeout) || Number(values.timeout) === 0) {

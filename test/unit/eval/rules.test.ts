@@ -5,31 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeExamples } from '../../../src/eval/examples';
 import { evaluateRule } from '../../../src/eval/rules';
-import { ingest } from '../../../src/ingest/ingest';
-import type { Rule } from '../../../src/model/rule';
+import { ruleFromToml } from '../../helpers/rule';
 
-let n = 0;
-function rule(body: string): Rule {
-  n++;
-  const text = `[metadata]
-creation_date = "2024/01/01"
-maturity = "production"
-updated_date = "2024/01/01"
-
-[rule]
-author = ["test"]
-description = "test rule"
-name = "Test rule ${n}"
-risk_score = 21
-rule_id = "00000000-0000-0000-0000-${String(n).padStart(12, '0')}"
-severity = "low"
-${body}
-`;
-  const r = ingest({ files: [{ path: `r${n}.toml`, text, digest: String(n) }] });
-  const out = r.rules[0];
-  if (!out) throw new Error('no rule');
-  return out;
-}
+const rule = ruleFromToml;
 
 const NOW = Date.UTC(2025, 0, 15, 12);
 const auth = (ip: string, user: string, outcome = 'failure'): unknown => ({ event: { category: 'authentication', outcome }, source: { ip }, user: { name: user } });

@@ -7,31 +7,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { synthesizeExamples, OVER_BUDGET_REASON } from '../../../src/eval/examples';
 import { lastWorkUsed, SYNTHESIS_WORK_BUDGET } from '../../../src/eval/examples/work';
 import { evaluateRule } from '../../../src/eval/rules';
-import { ingest } from '../../../src/ingest/ingest';
-import type { Rule } from '../../../src/model/rule';
+import { ruleFromToml } from '../../helpers/rule';
 import { isDeferredExample } from '../../../src/site/examples';
 
-let n = 0;
-function rule(body: string): Rule {
-  n++;
-  const text = `[metadata]
-creation_date = "2024/01/01"
-maturity = "production"
-updated_date = "2024/01/01"
-
-[rule]
-author = ["test"]
-description = "test rule"
-name = "Budget rule ${n}"
-risk_score = 21
-rule_id = "00000000-0000-0000-0000-${String(900 + n).padStart(12, '0')}"
-severity = "low"
-${body}
-`;
-  const out = ingest({ files: [{ path: `b${n}.toml`, text, digest: String(n) }] }).rules[0];
-  if (!out) throw new Error('no rule');
-  return out;
-}
+const rule = ruleFromToml;
 
 const NOW = Date.UTC(2025, 0, 15, 12);
 
