@@ -18,6 +18,7 @@ import type { IngestResult } from '../ingest/types';
 import { parseRuleQueries, type RuleQueries } from '../lang/rule-queries';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic';
 import type { Rule } from '../model/rule';
+import type { CorpusCounter } from './corpus-update';
 import { buildCorpusIndex, type CorpusStats, type FieldEntry, type IndicatorEntry, type SimilarRule } from './corpus';
 
 /** A rule with what the catalog stages derived for it. */
@@ -79,7 +80,8 @@ export function buildCatalog(ingested: IngestResult, hooks: CatalogHooks = {}): 
 /**
  * The last catalog stage, shared by `buildCatalog` and the incremental builder: the corpus index
  * (counts, field and indicator indexes, similar rules) over every rule's analysis, and the
- * catalog that carries it. `analysed[i]` is the analysis of `ingested.rules[i]`.
+ * catalog that carries it. `analysed[i]` is the analysis of `ingested.rules[i]`. A `counter`
+ * (kept by a watch loop) updates the previous build's counts when only a few rules changed.
  */
 export function completeCatalog(
   ingested: IngestResult,
@@ -87,9 +89,10 @@ export function completeCatalog(
   diagnostics: Diagnostic[],
   parsed: RuleParses,
   timings: { parse: number; analyse: number },
+  counter?: CorpusCounter,
 ): Catalog {
   const t = performance.now();
-  const index = buildCorpusIndex(analysed);
+  const index = counter ? counter.count(analysed) : buildCorpusIndex(analysed);
   const counts = performance.now() - t;
   const rules: CatalogRule[] = ingested.rules.map((rule, i) => {
     const c = index.rules[i];

@@ -10,8 +10,9 @@
  *                     the parse/analysis diagnostics
  *
  * Assembly (TOML documents → rules, markdown merge, slugs) and the corpus counts run over every
- * rule on every build: they are cheap next to decoding and parsing, and the counts depend on
- * every rule. Parses of rules whose analysis came from the cache are made on first `get` (the
+ * rule on every build (the counts depend on every rule); within one process, a watch loop passes
+ * what its previous build made (`assembled`: rules by decoded document; `counter`: the counts,
+ * updated for the rules that changed) so neither starts from nothing. Parses of rules whose analysis came from the cache are made on first `get` (the
  * pages stage asks for them; a watch loop that only needs the JSON never does).
  *
  * Records are never mutated once made: a build that reuses one keeps the same object in the next
@@ -24,12 +25,13 @@
 import { analyseRule } from '../analysis';
 import type { RuleAnalysis } from '../analysis/types';
 import { DEFAULT_LABEL, decodeFile, ingest, type IngestInput } from '../ingest/ingest';
-import type { DecodedFile, IngestOptions, IngestResult, SourceFile } from '../ingest/types';
+import type { AssembleMemo, DecodedFile, IngestOptions, IngestResult, SourceFile } from '../ingest/types';
 import { combineIngests } from '../sources/combine';
 import { parseRuleQueries } from '../lang/rule-queries';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic';
 import type { Rule } from '../model/rule';
 import { completeCatalog, OnDemandParses, type Catalog } from './build';
+import type { CorpusCounter } from './corpus-update';
 
 export const PIPELINE_VERSION = 'ruledex-pipeline-3';
 
@@ -115,6 +117,10 @@ export interface IncrementalOptions {
   /** Files decoded elsewhere (worker threads), by path: used instead of decoding them here. */
   decoded?: ReadonlyMap<string, DecodedFile | null>;
   onProgress?: (phase: 'decode' | 'analyse', done: number, total: number) => void;
+  /** Rules assembled by earlier builds of the same process (see `IngestOptions.assembled`). */
+  assembled?: AssembleMemo;
+  /** Counts of the previous build of the same process, updated when few rules changed. */
+  counter?: CorpusCounter;
 }
 
 /** The files of `parts` the cache cannot answer (new, or changed since it was written). */
@@ -155,7 +161,7 @@ export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: 
       return rec.decoded;
     });
     if (misses === 0) options.onProgress?.('decode', 0, 0);
-    return { label, result: ingest({ ...input, decoded }, { label }) };
+    return { label, result: ingest({ ...input, decoded }, { label, ...(options.assembled ? { assembled: options.assembled } : {}) }) };
   });
   const ingested = ingestedParts.length === 1 && ingestedParts[0] ? ingestedParts[0].result : combineIngests(ingestedParts);
 
@@ -188,7 +194,7 @@ export function buildSourcesIncremental(parts: readonly LabelledInput[], cache: 
 
   const t2 = performance.now();
   // parse and analyse run together here; decode + assemble are in `stats.ingestMs`.
-  const catalog = completeCatalog(ingested, analysed, diagnostics, parsed, { parse: 0, analyse: t2 - t1 });
+  const catalog = completeCatalog(ingested, analysed, diagnostics, parsed, { parse: 0, analyse: t2 - t1 }, options.counter);
   stats.ingestMs = t1 - t0;
   return { catalog, ingested, stats, cache: next };
 }

@@ -128,7 +128,7 @@ export interface CorpusIndex {
   stats: CorpusStats;
 }
 
-const SEP = '|';
+export const SEP = '|';
 
 /** The corpus key of a row value: role, field, value kind and the value with letter case folded. */
 export function corpusKey(role: KeyRole, field: string, kind: ValueKind, value: string): string {
@@ -142,9 +142,10 @@ function slot(role: KeyRole, kind: ValueKind): number {
   return (role === 'indicator' ? 0 : VALUE_KINDS.length) + (KIND_INDEX.get(kind) as number);
 }
 
-type RowWithRole = { row: AnalysisRow; role: KeyRole };
+export type RowWithRole = { row: AnalysisRow; role: KeyRole };
 
-function rowsOf(a: RuleAnalysis): RowWithRole[] {
+/** A rule's rows with the role their keys take: indicators, exclusions, then scope rows (the order filled counts follow). */
+export function rowsOf(a: RuleAnalysis): RowWithRole[] {
   const out: RowWithRole[] = [];
   for (const row of a.indicators) out.push({ row, role: 'indicator' });
   for (const row of a.exclusions) out.push({ row, role: 'exclusion' });
@@ -152,7 +153,8 @@ function rowsOf(a: RuleAnalysis): RowWithRole[] {
   return out;
 }
 
-interface KeyAcc {
+/** One key's occurrences over the catalog (the counts pass and `CorpusCounter` build these). */
+export interface KeyAcc {
   key: string;
   role: KeyRole;
   field: string;
@@ -176,7 +178,7 @@ interface KeyAcc {
   csCounts: Map<string, number> | null;
 }
 
-function pushRule(list: number[], ri: number): void {
+export function pushRule(list: number[], ri: number): void {
   if (list[list.length - 1] !== ri) list.push(ri);
 }
 
@@ -198,8 +200,26 @@ function unionSize(a: readonly number[], b: readonly number[]): number {
   return n + (a.length - i) + (b.length - j);
 }
 
+/** A key's accumulator, at its first occurrence (`occur` records that occurrence). */
+export function newKeyAcc(role: KeyRole, field: string, kind: ValueKind, folded: string, spelling: string, caseInsensitive: boolean): KeyAcc {
+  return {
+    key: `${role}${SEP}${field}${SEP}${kind}${SEP}${folded}`,
+    role,
+    field,
+    kind,
+    rules: [],
+    pure: !caseInsensitive,
+    ciRules: null,
+    csRules: null,
+    spelling,
+    seen: 0,
+    spellings: null,
+    csCounts: null,
+  };
+}
+
 /** Records one occurrence of a key (before `ri` is pushed onto `acc.rules`). */
-function occur(acc: KeyAcc, ri: number, spelling: string, caseInsensitive: boolean): void {
+export function occur(acc: KeyAcc, ri: number, spelling: string, caseInsensitive: boolean): void {
   if (acc.spellings === null && spelling === acc.spelling) acc.seen++;
   else {
     acc.spellings ??= new Map([[acc.spelling, acc.seen]]);
@@ -220,7 +240,7 @@ function occur(acc: KeyAcc, ri: number, spelling: string, caseInsensitive: boole
 }
 
 /** The `corpus` of one row value with key `acc`. */
-function countFor(acc: KeyAcc, spelling: string, caseInsensitive: boolean): number {
+export function countFor(acc: KeyAcc, spelling: string, caseInsensitive: boolean): number {
   if (caseInsensitive || acc.pure) return acc.rules.length;
   const cs = acc.csRules?.get(spelling) ?? [];
   if (acc.ciRules === null) return cs.length;
@@ -258,7 +278,7 @@ function tick(c: Counter, ri: number): void {
   }
 }
 
-function cmp(a: string, b: string): number {
+export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -339,20 +359,7 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
         const folded = v.value.toLowerCase();
         let acc = byValue.get(folded);
         if (acc === undefined) {
-          acc = {
-            key: `${role}${SEP}${row.field}${SEP}${kind}${SEP}${folded}`,
-            role,
-            field: row.field,
-            kind,
-            rules: [],
-            pure: !row.caseInsensitive,
-            ciRules: null,
-            csRules: null,
-            spelling: v.value,
-            seen: 0,
-            spellings: null,
-            csCounts: null,
-          };
+          acc = newKeyAcc(role, row.field, kind, folded, v.value, row.caseInsensitive);
           byValue.set(folded, acc);
           keys.push(acc);
           f.keys.push(acc);
@@ -402,52 +409,63 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
       stats.distinctIndicatorKeys++;
       if (acc.rules.length >= 2) stats.sharedIndicatorKeys++;
     } else stats.distinctExclusionKeys++;
-    indicators.push({
-      key: acc.key,
-      role: acc.role,
-      scope,
-      field: acc.field,
-      kind: acc.kind,
-      value: bestSpelling(acc),
-      spellings: acc.spellings === null ? [acc.spelling] : [...acc.spellings.keys()].sort(cmp),
-      caseInsensitive: acc.ciRules !== null,
-      rules: acc.rules.length,
-      ruleIds: idsOf(acc.rules),
-    });
+    indicators.push(indicatorEntry(acc, scope, idsOf(acc.rules)));
   }
-  indicators.sort((a, b) => b.rules - a.rules || cmp(a.key, b.key));
+  indicators.sort(compareIndicators);
 
   const fieldEntries: FieldEntry[] = [];
   for (const [field, f] of fields) {
-    const values = f.keys
-      .map(
-        (acc): FieldValueCount => ({
-          role: acc.role,
-          kind: acc.kind,
-          value: bestSpelling(acc),
-          caseInsensitive: acc.ciRules !== null,
-          rules: acc.rules.length,
-          key: acc.key,
-        }),
-      )
-      .sort((a, b) => b.rules - a.rules || cmp(a.role, b.role) || cmp(a.kind, b.kind) || cmp(a.value, b.value));
-    fieldEntries.push({
-      field,
-      scope: isScopeField(field),
-      rules: f.rules.length,
-      indicatorRules: f.indicatorRules.count,
-      exclusionRules: f.exclusionRules.count,
-      kinds: VALUE_KINDS.map((kind, i) => ({ kind, rules: (f.kinds[i] as Counter).count }))
-        .filter((k) => k.rules > 0)
-        .sort((a, b) => b.rules - a.rules || cmp(a.kind, b.kind)),
-      topValues: values.slice(0, topN),
-      distinctValues: values.length,
-      ruleIds: idsOf(f.rules),
-    });
+    const values = f.keys.map(fieldValue);
+    fieldEntries.push(fieldEntry(field, f.indicatorRules.count, f.exclusionRules.count, f.kinds.map((c) => c.count), values, topN, idsOf(f.rules)));
   }
   fieldEntries.sort((a, b) => cmp(a.field, b.field));
 
   return { rules, fields: fieldEntries, indicators, stats };
+}
+
+/** Indicator entries in index order: rules descending, then key. */
+export function compareIndicators(a: IndicatorEntry, b: IndicatorEntry): number {
+  return b.rules - a.rules || cmp(a.key, b.key);
+}
+
+export function indicatorEntry(acc: KeyAcc, scope: boolean, ruleIds: string[]): IndicatorEntry {
+  return {
+    key: acc.key,
+    role: acc.role,
+    scope,
+    field: acc.field,
+    kind: acc.kind,
+    value: bestSpelling(acc),
+    spellings: acc.spellings === null ? [acc.spelling] : [...acc.spellings.keys()].sort(cmp),
+    caseInsensitive: acc.ciRules !== null,
+    rules: acc.rules.length,
+    ruleIds,
+  };
+}
+
+export function fieldValue(acc: KeyAcc): FieldValueCount {
+  return { role: acc.role, kind: acc.kind, value: bestSpelling(acc), caseInsensitive: acc.ciRules !== null, rules: acc.rules.length, key: acc.key };
+}
+
+/**
+ * A field's entry from its counts: rules with an indicator and with an exclusion row on it, rules
+ * per value kind (indexed like VALUE_KINDS), its keys' values (any order), and its rule ids.
+ */
+export function fieldEntry(field: string, indicatorRules: number, exclusionRules: number, kindRules: readonly number[], values: FieldValueCount[], topN: number, ruleIds: string[]): FieldEntry {
+  values.sort((a, b) => b.rules - a.rules || cmp(a.role, b.role) || cmp(a.kind, b.kind) || cmp(a.value, b.value));
+  return {
+    field,
+    scope: isScopeField(field),
+    rules: ruleIds.length,
+    indicatorRules,
+    exclusionRules,
+    kinds: VALUE_KINDS.map((kind, i) => ({ kind, rules: kindRules[i] ?? 0 }))
+      .filter((k) => k.rules > 0)
+      .sort((a, b) => b.rules - a.rules || cmp(a.kind, b.kind)),
+    topValues: values.slice(0, topN),
+    distinctValues: values.length,
+    ruleIds,
+  };
 }
 
 /**
@@ -455,26 +473,48 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
  * the inverted index. Ties: higher score, more shared keys, then rule id.
  */
 function similarRules(input: readonly AnalysedRule[], ruleKeys: readonly KeyAcc[][], n: number): SimilarRule[][] {
-  const count = new Int32Array(input.length);
-  const touched = new Int32Array(input.length);
-  const out: SimilarRule[][] = [];
+  const ranker = new SimilarRanker(input.length, n, (j) => (input[j] as AnalysedRule).id);
+  const size = (j: number): number => (ruleKeys[j] as KeyAcc[]).length;
+  return input.map((_, i) => ranker.rank(i, (ruleKeys[i] as KeyAcc[]).map((acc) => acc.rules), size));
+}
+
+/**
+ * Ranks one rule's most similar rules: `lists` are, for each of its distinct indicator keys, the
+ * ascending indexes of the rules with that key; `size(j)` is rule j's number of distinct
+ * indicator keys. Ties: higher score, more shared keys, then rule id.
+ */
+export class SimilarRanker {
+  private readonly count: Int32Array;
+  private readonly touched: Int32Array;
   // The best n so far, as parallel arrays (no allocation per candidate).
-  const bj = new Int32Array(n);
-  const bs = new Int32Array(n);
-  const bu = new Int32Array(n);
-  const id = (j: number): string => (input[j] as AnalysedRule).id;
-  /** Whether (j, shared, union) ranks before the kept candidate at k. */
-  const before = (j: number, shared: number, union: number, k: number): boolean => {
-    const d = shared * (bu[k] as number) - (bs[k] as number) * union;
-    if (d !== 0) return d > 0;
-    if (shared !== bs[k]) return shared > (bs[k] as number);
-    return id(j) < id(bj[k] as number);
-  };
-  for (let i = 0; i < input.length; i++) {
-    const mine = ruleKeys[i] as KeyAcc[];
+  private readonly bj: Int32Array;
+  private readonly bs: Int32Array;
+  private readonly bu: Int32Array;
+
+  constructor(
+    rules: number,
+    private readonly n: number,
+    private readonly id: (j: number) => string,
+  ) {
+    this.count = new Int32Array(rules);
+    this.touched = new Int32Array(rules);
+    this.bj = new Int32Array(n);
+    this.bs = new Int32Array(n);
+    this.bu = new Int32Array(n);
+  }
+
+  rank(i: number, lists: readonly (readonly number[])[], size: (j: number) => number): SimilarRule[] {
+    const { count, touched, bj, bs, bu, n, id } = this;
+    /** Whether (j, shared, union) ranks before the kept candidate at k. */
+    const before = (j: number, shared: number, union: number, k: number): boolean => {
+      const d = shared * (bu[k] as number) - (bs[k] as number) * union;
+      if (d !== 0) return d > 0;
+      if (shared !== bs[k]) return shared > (bs[k] as number);
+      return id(j) < id(bj[k] as number);
+    };
     let nt = 0;
-    for (const acc of mine) {
-      for (const j of acc.rules) {
+    for (const rules of lists) {
+      for (const j of rules) {
         if (j === i) continue;
         if (count[j] === 0) touched[nt++] = j;
         count[j] = (count[j] as number) + 1;
@@ -485,7 +525,7 @@ function similarRules(input: readonly AnalysedRule[], ruleKeys: readonly KeyAcc[
       const j = touched[t] as number;
       const shared = count[j] as number;
       count[j] = 0;
-      const union = mine.length + (ruleKeys[j] as KeyAcc[]).length - shared;
+      const union = lists.length + size(j) - shared;
       let k = kept;
       while (k > 0 && before(j, shared, union, k - 1)) k--;
       if (k >= n) continue;
@@ -505,9 +545,8 @@ function similarRules(input: readonly AnalysedRule[], ruleKeys: readonly KeyAcc[
       const shared = bs[k] as number;
       list.push({ id: id(bj[k] as number), score: Math.round((shared / (bu[k] as number)) * 10000) / 10000, shared });
     }
-    out.push(list);
+    return list;
   }
-  return out;
 }
 
 /** The `k` indicator keys (scope apart) shared by the most rules (for `ruledex catalog` and the benchmark). */

@@ -23,7 +23,7 @@ import { decodeToml } from './decode-toml';
 import { readEtc } from './etc';
 import { mergePages } from './merge';
 import { SlugAllocator } from './slug';
-import type { DecodedFile, EtcFile, IngestOptions, IngestResult, MarkdownPage, SourceFile } from './types';
+import type { AssembleMemo, DecodedFile, DecodedToml, EtcFile, IngestOptions, IngestResult, MarkdownPage, SourceFile } from './types';
 import { compareStrings } from './util';
 
 export const DEFAULT_LABEL = 'elastic';
@@ -93,7 +93,7 @@ export function ingest(input: IngestInput, options: IngestOptions = {}, hooks: I
       return;
     }
     tomlFiles++;
-    const { rule, diagnostics: ds } = assembleToml(d, file, { label });
+    const { rule, diagnostics: ds } = assembleOnce(d, file, label, options.assembled);
     diagnostics.push(...ds);
     if (!rule) return;
     const first = seen.get(rule.id);
@@ -166,6 +166,23 @@ export function ingest(input: IngestInput, options: IngestOptions = {}, hooks: I
       markdownOnly: merged.markdownOnly,
     },
   };
+}
+
+/**
+ * `assembleToml`, or a copy of the rule the memo holds for this decoded document. Later steps set
+ * top-level fields of the rules and add to `files` and `versions` (markdown merge): the copy has
+ * its own of those, so the memo's rule stays as assembled.
+ */
+function assembleOnce(d: DecodedToml, file: SourceFile, label: string, memo: AssembleMemo | undefined): { rule: Rule | null; diagnostics: Diagnostic[] } {
+  if (memo === undefined) return assembleToml(d, file, { label });
+  let hit = memo.get(d);
+  if (hit === undefined || hit.label !== label) {
+    const r = assembleToml(d, file, { label });
+    hit = { label, rule: r.rule, diagnostics: r.diagnostics };
+    memo.set(d, hit);
+  }
+  const rule = hit.rule;
+  return { rule: rule && ({ ...rule, files: [...rule.files], versions: [...rule.versions] } as Rule), diagnostics: hit.diagnostics };
 }
 
 function slugOf(r: Rule | undefined): string {

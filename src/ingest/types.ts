@@ -150,7 +150,15 @@ export interface EtcData {
 export interface IngestOptions {
   /** Source label every rule gets (`source`), `elastic` by default. */
   label?: string;
+  /**
+   * Rules already assembled from these decoded documents (a watch loop keeps one between builds):
+   * an unchanged document's rule is copied from here instead of assembled again.
+   */
+  assembled?: AssembleMemo;
 }
+
+/** Assembled rules by decoded document (identity) and label; see `IngestOptions.assembled`. */
+export type AssembleMemo = WeakMap<DecodedToml, { label: string; rule: Rule | null; diagnostics: Diagnostic[] }>;
 
 export interface IngestStats {
   tomlFiles: number;

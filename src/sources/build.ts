@@ -14,12 +14,13 @@
  * builder, and in its store folder (`storeDir(cacheDir, sources)`) between processes;
  * `cacheDir: null` keeps it in memory only.
  */
+import { CorpusCounter } from '../catalog/corpus-update';
 import { buildSourcesIncremental, cacheMisses, emptyCache, type BuildCache, type IncrementalResult, type LabelledInput } from '../catalog/cache';
 import type { ResolvedSource } from '../config/schema';
 import { decodeParallel } from '../ingest/decode-parallel';
 import type { LoadResult } from '../ingest/load';
 import type { ReadSourcesResult } from '../ingest/read-sources';
-import type { DecodedFile } from '../ingest/types';
+import type { AssembleMemo, DecodedFile } from '../ingest/types';
 import { CacheStore, storeDir, type SaveStats } from './cache-store';
 import { listSource, readListing } from './read';
 
@@ -59,6 +60,10 @@ function byLabel(sources: readonly ResolvedSource[]): { label: string; sources: 
 export class SourcesBuilder {
   private cache: BuildCache | null = null;
   private readonly store: CacheStore | null;
+  /** Rules assembled by this builder's builds, by decoded document: unchanged files are not assembled again. */
+  private readonly assembled: AssembleMemo = new WeakMap();
+  /** The corpus counts of this builder's last build, updated when few rules changed. */
+  private readonly counter = new CorpusCounter();
 
   constructor(
     readonly sources: readonly ResolvedSource[],
@@ -107,7 +112,7 @@ export class SourcesBuilder {
       decoded = new Map(misses.map((f, i) => [f.path, out[i] ?? null]));
     }
     const t3 = performance.now();
-    const built = buildSourcesIncremental(parts, cache, { ...(decoded ? { decoded } : {}), ...(onProgress ? { onProgress } : {}) });
+    const built = buildSourcesIncremental(parts, cache, { ...(decoded ? { decoded } : {}), ...(onProgress ? { onProgress } : {}), assembled: this.assembled, counter: this.counter });
     const t4 = performance.now();
     this.cache = built.cache;
     const saved = this.store ? this.store.save(built.cache) : null;

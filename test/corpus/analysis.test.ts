@@ -15,10 +15,11 @@ import { describe, expect, it } from 'vitest';
 import { analyseRule, isScopeField, parseRuleQueries, type AnalysedRule, type AnalysisRow, type RuleAnalysis } from '../../src/analysis';
 import { compareValues } from '../../src/analysis/kinds';
 import { buildCorpusIndex, type CorpusIndex } from '../../src/catalog/corpus';
+import { CorpusCounter } from '../../src/catalog/corpus-update';
 import { loadSources } from '../../src/ingest/load';
 import type { Diagnostic } from '../../src/model/diagnostic';
 import type { Rule } from '../../src/model/rule';
-import { docsRoot, hasShared, projectRoot, rulesRoot } from '../helpers/shared';
+import { docsRoot, hasShared, projectRoot, prng, rulesRoot } from '../helpers/shared';
 import { corpusRule } from '../unit/analysis/helpers';
 
 const goldenDir = join(projectRoot, 'test', 'golden', 'analysis');
@@ -206,4 +207,33 @@ describe.skipIf(!hasShared)('analysis over the corpus', () => {
       'threshold/kuery',
     ]);
   });
+});
+
+describe.skipIf(!hasShared)('corpus counts updated after a few rules changed', () => {
+  it('equal counting afresh, over a sequence of random edits of the corpus (re-analysed, added, removed rules)', async () => {
+    const { analysed } = await loadCatalog();
+    const rand = prng(20261202);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const counter = new CorpusCounter();
+    let current = [...analysed];
+    expect(counter.count(current)).toEqual(buildCorpusIndex(current));
+    const modes: string[] = [];
+    for (let step = 0; step < 4; step++) {
+      const next = [...current];
+      for (let e = 0; e < 3; e++) {
+        const what = rand();
+        const i = Math.floor(rand() * next.length);
+        // Another rule's analysis (a copy: a new object, as a re-analysis makes), under this id.
+        const other = structuredClone(pick(analysed).analysis);
+        if (what < 0.5) next[i] = { id: (next[i] as AnalysedRule).id, analysis: other };
+        else if (what < 0.75) next.splice(i, 1);
+        else next.push({ id: `zz-added-${step}-${e}`, analysis: other });
+      }
+      next.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      expect(counter.count(next)).toEqual(buildCorpusIndex(next));
+      modes.push(counter.lastMode.mode);
+      current = next;
+    }
+    expect(modes).toEqual(['update', 'update', 'update', 'update']);
+  }, 120_000);
 });
