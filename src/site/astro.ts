@@ -65,7 +65,7 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
       outDir: stage,
       base: u.base,
       ...(u.site ? { site: u.site } : {}),
-      logLevel: options.logLevel ?? 'warn',
+      logLevel: options.logLevel ?? astroLogLevel(),
       mode: 'production',
       build: { concurrency: astroConcurrency() },
     });
@@ -98,6 +98,14 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
 export function astroConcurrency(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.RULEDEX_ASTRO_CONCURRENCY);
   return Number.isInteger(n) && n >= 1 ? n : 4;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** Astro's log level: RULEDEX_ASTRO_LOG_LEVEL (`info` lists every page with its render time), else `warn`. */
+export function astroLogLevel(env: NodeJS.ProcessEnv = process.env): (typeof LOG_LEVELS)[number] {
+  const v = env.RULEDEX_ASTRO_LOG_LEVEL;
+  return LOG_LEVELS.find((l) => l === v) ?? 'warn';
 }
 
 /** Refuses output directories whose emptying would be a disaster (Astro empties the output). */

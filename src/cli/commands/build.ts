@@ -20,7 +20,8 @@ import { sourceLinks } from '../../sources/links';
 import { normaliseBase, normaliseSite } from '../../views/urls';
 import { Progress } from '../progress';
 import { formatSummary } from '../summary';
-import { buildWithProgress, cacheLine, INGEST_OPTIONS, ingestArgs, writeOutput } from './catalog';
+import { buildWithProgress, cacheLine, INGEST_OPTIONS, ingestArgs } from './catalog';
+import { writeOutput } from '../../write-output';
 import { commandOptions } from '../args';
 
 export const DEFAULT_OUT = 'dist';

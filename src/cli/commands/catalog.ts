@@ -8,8 +8,6 @@
  * Exit status: 0 when the catalog was built (whatever diagnostics the rules have), 2 for unusable
  * arguments or config, 1 when a source directory cannot be read or the JSON cannot be written.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { corpusSummaryLines } from '../../catalog/corpus';
 import { catalogChunks } from '../../catalog/json';
 import { findConfig, loadConfig, resolveWithFlags, type ResolvedOptions } from '../../config';
@@ -17,6 +15,7 @@ import { DEFAULT_LABEL } from '../../ingest/ingest';
 import { formatDiagnostic } from '../../model/diagnostic';
 import { SourcesBuilder, type SourcesBuild } from '../../sources/build';
 import { defaultCacheDir } from '../../sources/cache-store';
+import { writeOutput } from '../../write-output';
 import { Progress } from '../progress';
 import { formatSummary } from '../summary';
 import { commandOptions } from '../args';
@@ -151,46 +150,6 @@ export function cacheLine(b: SourcesBuild, cacheDir: string | null): string {
   const rules = s.analysed + s.analysedFromCache;
   const where = cacheDir === null ? 'no cache' : `${b.saved ? `${b.saved.written} of ${b.saved.shards} cache shards written` : 'cache'} in ${cacheDir}`;
   return `cache:        ${n(s.decoded)} of ${n(files)} files decoded, ${n(s.analysed)} of ${n(rules)} rules analysed (${n(b.skipped)} files unopened; ${where})`;
-}
-
-/**
- * Writes a file from pieces of text, creating its directory, in blocks of about a megabyte (a
- * catalog is tens of megabytes: joined into one string first, it costs a second copy and the
- * garbage collector's time); returns the bytes written, or an error message.
- */
-export function writeOutput(path: string, chunks: Iterable<string>): { bytes: number } | { error: string } {
-  let fd: number | null = null;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'w');
-    const bytes = writeChunks(fd, chunks);
-    return { bytes };
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
-/** Writes pieces of text to a file descriptor in blocks of about a megabyte; returns the bytes written. */
-export function writeChunks(fd: number, chunks: Iterable<string>): number {
-  let bytes = 0;
-  let block: string[] = [];
-  let size = 0;
-  const flush = (): void => {
-    const buf = Buffer.from(block.join(''), 'utf8');
-    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
-    bytes += buf.length;
-    block = [];
-    size = 0;
-  };
-  for (const c of chunks) {
-    block.push(c);
-    size += c.length;
-    if (size >= 1 << 20) flush();
-  }
-  flush();
-  return bytes;
 }
 
 export async function run(args: string[]): Promise<number> {

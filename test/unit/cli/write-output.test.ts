@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeOutput } from '../../../src/cli/commands/catalog';
+import { writeOutput } from '../../../src/write-output';
 
 const dir = mkdtempSync(join(tmpdir(), 'ruledex-write-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
