@@ -50,6 +50,22 @@ function orderedDiagnostic(d: Diagnostic): Record<string, unknown> {
   return out;
 }
 
+const lines = new WeakMap<Rule, string>();
+
+/**
+ * A rule's line in the catalog JSON (its fields in `HEAD` order). Made once per rule object: a
+ * site build prints every rule three times (`catalog.json`, `api/catalog.json`, `api/rules/…`),
+ * so callers must not change a rule once it is printed (catalog rules are never changed).
+ */
+export function ruleJson(rule: Rule): string {
+  let line = lines.get(rule);
+  if (line === undefined) {
+    line = JSON.stringify(orderedRule(rule));
+    lines.set(rule, line);
+  }
+  return line;
+}
+
 const byId = (a: Rule, b: Rule): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function toCatalogJson(input: { rules: readonly Rule[]; diagnostics: readonly Diagnostic[] }): CatalogJson {
@@ -78,7 +94,7 @@ export function* catalogChunks(input: CatalogInput): Generator<string> {
     yield '\n]';
   }
   yield '{"rules": ';
-  yield* list(c.rules, (r: Rule) => JSON.stringify(orderedRule(r)));
+  yield* list(c.rules, ruleJson);
   yield ',\n"diagnostics": ';
   yield* list(c.diagnostics, (d: Diagnostic) => JSON.stringify(orderedDiagnostic(d)));
   if (input.fields) {

@@ -2,12 +2,14 @@
  * The many-file parts of the JSON API, written straight into the built site (Node edge) instead
  * of through Astro endpoint routes (thousands of routes, each costing Astro's per-route work for
  * a string the view already made): one JSON per rule, the raw TOML of rules whose page shows only
- * a preview of it, the examples JSON, and the Navigator layers. The routes in src/pages/api stay
+ * a preview of it, the examples JSON, the Navigator layers, and the catalog JSON (tens of
+ * megabytes: written in pieces, a few megabytes per step). The routes in src/pages/api stay
  * for `astro dev` and generate nothing when the context says `direct`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ruleApiJson } from '../views/api';
+import { catalogApiChunks, ruleApiJson } from '../views/api';
+import { writeChunks } from '../write-output';
 import { examplesJson, MAX_INLINE_BODY } from '../views/rule-page';
 import { segment } from '../views/urls';
 import { layersOf } from './attack';
@@ -46,6 +48,31 @@ export function directWriter(ctx: SiteContext, outDir: string): DirectWriter {
   const rules = ctx.model.rules;
   let next = 0;
   let layers = false;
+  let catalog: { fd: number; chunks: Iterator<string> } | null = null;
+  let catalogDone = false;
+  /** Writes about `bytes` more of the catalog JSON; false once it is all written. */
+  const catalogStep = (bytes: number): boolean => {
+    if (catalogDone) return false;
+    if (catalog === null) {
+      mkdirSync(join(outDir, 'api'), { recursive: true });
+      catalog = { fd: openSync(join(outDir, 'api', 'catalog.json'), 'w'), chunks: catalogApiChunks(ctx.model)[Symbol.iterator]() };
+      stats.files++;
+    }
+    const batch: string[] = [];
+    let size = 0;
+    while (size < bytes) {
+      const r = catalog.chunks.next();
+      if (r.done) {
+        catalogDone = true;
+        break;
+      }
+      batch.push(r.value);
+      size += r.value.length;
+    }
+    stats.bytes += writeChunks(catalog.fd, batch);
+    if (catalogDone) closeSync(catalog.fd);
+    return !catalogDone;
+  };
   const step = (n: number): boolean => {
     const end = Math.min(rules.length, next + n);
     for (; next < end; next++) {
@@ -58,8 +85,9 @@ export function directWriter(ctx: SiteContext, outDir: string): DirectWriter {
     if (!layers) {
       layers = true;
       for (const l of layersOf(ctx)) write('api/navigator', `${segment(l.key)}.json`, `${JSON.stringify(l.layer, null, 2)}\n`);
+      return true;
     }
-    return false;
+    return catalogStep(n * 100_000);
   };
   return {
     step,

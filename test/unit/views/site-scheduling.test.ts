@@ -14,6 +14,7 @@ import { directWriter, writeDirect } from '../../../src/site/direct';
 import { printAhead, ruleView } from '../../../src/site/routes';
 import { renderMarkdown } from '../../../src/views/markdown';
 import { trustSanitised } from '../../../src/views/html';
+import { catalogApiJson } from '../../../src/views/api';
 import { exampleModel } from './fixture';
 
 async function context(ready?: Promise<void>): Promise<SiteContext> {
@@ -109,13 +110,15 @@ describe('directWriter', () => {
     const w = directWriter(ctx, stepped);
     let calls = 0;
     while (w.step(2)) calls++;
-    // Two rules a step, then the Navigator layers with the last.
-    expect(calls).toBe(Math.ceil(ctx.model.rules.length / 2) - 1);
+    // Two rules a step, the Navigator layers with the last, then the catalog JSON (200 KB a
+    // step: the fixture's fits in one).
+    expect(calls).toBe(Math.ceil(ctx.model.rules.length / 2));
     expect(w.step(2)).toBe(false);
     const b = w.finish();
     expect(b).toEqual(a);
     expect(files(stepped)).toEqual(files(once));
     expect([...files(once).keys()].some((f) => f.startsWith('api/navigator/'))).toBe(true);
+    expect(files(once).get('api/catalog.json')).toBe(catalogApiJson(ctx.model));
   });
 });
 
