@@ -2,8 +2,8 @@
  * The many-file parts of the JSON API, written straight into the built site (Node edge) instead
  * of through Astro endpoint routes (thousands of routes, each costing Astro's per-route work for
  * a string the view already made): one JSON per rule, the raw TOML of rules whose page shows only
- * a preview of it, the examples JSON, the Navigator layers, and the catalog JSON (tens of
- * megabytes: written in pieces, a few megabytes per step). The routes in src/pages/api stay
+ * a preview of it, the examples JSON, the Navigator layers, the catalog JSON (tens of megabytes:
+ * written in pieces, a few megabytes per step), and the redirect pages of the rules' slugs. The routes in src/pages/api stay
  * for `astro dev` and generate nothing when the context says `direct`.
  */
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,9 @@ import { catalogApiChunks, ruleApiJson } from '../views/api';
 import { writeChunks } from '../write-output';
 import { examplesJson, MAX_INLINE_BODY } from '../views/rule-page';
 import { segment } from '../views/urls';
+import { redirectHtml } from '../views/redirect';
 import { layersOf } from './attack';
+import { aliasPages } from './routes';
 import type { SiteContext } from './context';
 
 export interface DirectStats {
@@ -46,6 +48,8 @@ export function directWriter(ctx: SiteContext, outDir: string): DirectWriter {
     stats.bytes += Buffer.byteLength(text);
   };
   const rules = ctx.model.rules;
+  const aliases = aliasPages(ctx);
+  let nextAlias = 0;
   let next = 0;
   let layers = false;
   let catalog: { fd: number; chunks: Iterator<string> } | null = null;
@@ -82,6 +86,14 @@ export function directWriter(ctx: SiteContext, outDir: string): DirectWriter {
       if (r.rawToml !== null && r.rawToml.length > MAX_INLINE_BODY) write('api/rules', `${seg}.toml`, r.rawToml);
     }
     if (next < rules.length) return true;
+    if (nextAlias < aliases.length) {
+      const endAlias = Math.min(aliases.length, nextAlias + n);
+      for (; nextAlias < endAlias; nextAlias++) {
+        const a = aliases[nextAlias] as (typeof aliases)[number];
+        write(`rules/${a.segment}`, 'index.html', redirectHtml(a.page));
+      }
+      return true;
+    }
     if (!layers) {
       layers = true;
       for (const l of layersOf(ctx)) write('api/navigator', `${segment(l.key)}.json`, `${JSON.stringify(l.layer, null, 2)}\n`);

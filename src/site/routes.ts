@@ -6,6 +6,7 @@ import type { CatalogRule } from '../catalog/build';
 import { rulePage, printRule, type PrintedRule, type RulePageView } from '../views/rule-page';
 import { segment } from '../views/urls';
 import type { SiteContext } from './context';
+import type { RedirectPage } from '../views/redirect';
 
 export function printedOf(ctx: SiteContext, rule: CatalogRule): PrintedRule {
   let p = ctx.printed.get(rule.id);
@@ -36,21 +37,27 @@ export function ruleView(ctx: SiteContext, rule: CatalogRule): RulePageView {
   return view;
 }
 
-export type RuleRouteProps =
-  | { kind: 'rule'; view: () => RulePageView }
-  | { kind: 'alias'; name: string; target: string; targetAbsolute: string };
+export type RuleRouteProps = { kind: 'rule'; view: () => RulePageView } | ({ kind: 'alias' } & RedirectPage);
 
-export function ruleRoutes(ctx: SiteContext): { params: { key: string }; props: RuleRouteProps }[] {
+/** The redirect pages of the rules' slugs (`/rules/<slug>/` → `/rules/<id>/`), by path segment. */
+export function aliasPages(ctx: SiteContext): { segment: string; page: RedirectPage }[] {
   const m = ctx.model;
-  const out: { params: { key: string }; props: RuleRouteProps }[] = m.rules.map((r) => ({
-    params: { key: segment(r.id) },
-    props: { kind: 'rule', view: () => ruleView(ctx, r) },
-  }));
+  const out: { segment: string; page: RedirectPage }[] = [];
   for (const a of m.aliases) {
     const r = m.byId.get(a.id);
     if (!r) continue;
     const target = m.urls.rule(r.id);
-    out.push({ params: { key: segment(a.slug) }, props: { kind: 'alias', name: r.name, target, targetAbsolute: m.urls.absolute(target) } });
+    out.push({ segment: segment(a.slug), page: { name: r.name, target, canonical: m.urls.absolute(target) } });
   }
+  return out;
+}
+
+/** The rule pages, and (unless `ruledex build` writes them itself, src/site/direct.ts) the redirect pages. */
+export function ruleRoutes(ctx: SiteContext): { params: { key: string }; props: RuleRouteProps }[] {
+  const out: { params: { key: string }; props: RuleRouteProps }[] = ctx.model.rules.map((r) => ({
+    params: { key: segment(r.id) },
+    props: { kind: 'rule', view: () => ruleView(ctx, r) },
+  }));
+  if (!ctx.direct) for (const a of aliasPages(ctx)) out.push({ params: { key: a.segment }, props: { kind: 'alias', ...a.page } });
   return out;
 }

@@ -11,7 +11,8 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearSite, getReadySite, getSite, provideSite, type SiteContext } from '../../../src/site/context';
 import { directWriter, writeDirect } from '../../../src/site/direct';
-import { printAhead, ruleView } from '../../../src/site/routes';
+import { aliasPages, printAhead, ruleView } from '../../../src/site/routes';
+import { redirectHtml } from '../../../src/views/redirect';
 import { renderMarkdown } from '../../../src/views/markdown';
 import { trustSanitised } from '../../../src/views/html';
 import { catalogApiJson } from '../../../src/views/api';
@@ -110,15 +111,19 @@ describe('directWriter', () => {
     const w = directWriter(ctx, stepped);
     let calls = 0;
     while (w.step(2)) calls++;
-    // Two rules a step, the Navigator layers with the last, then the catalog JSON (200 KB a
-    // step: the fixture's fits in one).
-    expect(calls).toBe(Math.ceil(ctx.model.rules.length / 2));
+    // Two rules a step, then two redirect pages a step (from the step of the last rules), the
+    // Navigator layers, then the catalog JSON (200 KB a step: the fixture's fits in one).
+    const aliases = aliasPages(ctx).length;
+    expect(aliases).toBeGreaterThan(0);
+    expect(calls).toBe(Math.ceil(ctx.model.rules.length / 2) - 1 + Math.ceil(aliases / 2) + 1);
     expect(w.step(2)).toBe(false);
     const b = w.finish();
     expect(b).toEqual(a);
     expect(files(stepped)).toEqual(files(once));
     expect([...files(once).keys()].some((f) => f.startsWith('api/navigator/'))).toBe(true);
     expect(files(once).get('api/catalog.json')).toBe(catalogApiJson(ctx.model));
+    const first = aliasPages(ctx)[0]!;
+    expect(files(once).get(`rules/${first.segment}/index.html`)).toBe(redirectHtml(first.page));
   });
 });
 
