@@ -1,17 +1,20 @@
 /**
- * Stage 1 for TOML: text → decoded document + locations, with js-toml (`load`).
+ * Stage 1 for TOML: text → decoded document + locations.
  *
- * Fast path: three quarters of the corpus bytes are long multi-line strings (description,
- * investigation guide, setup, query), which js-toml decodes character by character. So
- * `quickScan` finds the multi-line strings, this module decodes them itself (`toml-strings.ts`),
- * swaps each for a short placeholder literal, lets js-toml parse the smaller text (all structure,
- * keys and other values stay js-toml's), and puts the decoded strings back. When anything is
- * unusual (a string that does not end or does not decode, the placeholder character in the file,
- * js-toml rejecting the smaller text, a placeholder gone missing) it falls back to `load` on the
- * original text, so js-toml's verdict and error positions are the ones reported. A corpus test
- * checks that both paths give identical documents for every file. The gain is modest (compare
- * `toml` and `toml-plain` in `scripts/bench/ingest.ts`): js-toml's tokenizer and parser over
- * the remaining structure dominate either way.
+ * Three paths, fastest first, each giving exactly the document the next would give:
+ * 1. `decodeTomlFast` (toml-fast.ts), a hand-written decoder for the forms rule files use, which
+ *    also finds the places `quickScan` finds. It is strict: anything outside its subset, invalid or
+ *    in doubt makes it return null, and the next path runs.
+ * 2. The placeholder path: `quickScan` finds the multi-line strings (three quarters of the corpus
+ *    bytes, which js-toml decodes character by character), this module decodes them itself
+ *    (`toml-strings.ts`), swaps each for a short placeholder literal, lets js-toml parse the
+ *    smaller text, and puts the decoded strings back. When anything is unusual (a string that does
+ *    not end or does not decode, the placeholder character in the file, js-toml rejecting the
+ *    smaller text, a placeholder gone missing) it falls back to
+ * 3. js-toml's `load` on the original text, whose verdict and error positions are the ones reported.
+ * A corpus test checks that every file decodes identically on all three paths, and a case table
+ * and seeded mutations check that the hand-written decoder never accepts what js-toml rejects.
+ * Compare `toml` and `toml-plain` in `scripts/bench/ingest.ts`.
  *
  * Values that JSON cannot hold are normalised once here: integers beyond 2^53 become strings,
  * TOML dates and times become the text TOML wrote (`toISOString()` of js-toml's `TomlDate`),
@@ -21,6 +24,7 @@ import { load, SyntaxParseError } from 'js-toml';
 import { diagnostic, type Diagnostic, type Located } from '../model/diagnostic';
 import { LazyLines } from './lines';
 import { quickScan, scanToml, tomlLocations, type QuickScan } from './locate';
+import { decodeTomlFast } from './toml-fast';
 import { decodeString } from './toml-strings';
 import type { DecodedToml, SourceFile } from './types';
 
@@ -28,12 +32,21 @@ import type { DecodedToml, SourceFile } from './types';
 const MARK = '\uE000';
 
 export interface DecodeTomlOptions {
-  /** Skip the fast path (for tests and benchmarks). */
+  /** Skip both fast paths: js-toml on the whole text (for tests and benchmarks). */
   plain?: boolean;
+  /** `false` skips the hand-written decoder only (for tests and benchmarks). */
+  hand?: boolean;
 }
 
 export function decodeToml(file: SourceFile, options: DecodeTomlOptions = {}): DecodedToml {
   const { text, path } = file;
+  if (!options.plain && options.hand !== false) {
+    const fast = decodeTomlFast(text);
+    if (fast) {
+      const locations = tomlLocations(text, { values: fast.values ?? quickScan(text).values });
+      return { kind: 'toml', path, doc: fast.doc, locations, diagnostics: [] };
+    }
+  }
   const scan = quickScan(text);
   const locations = tomlLocations(text, scan);
   let doc: Record<string, unknown> | null = null;

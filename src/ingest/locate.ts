@@ -212,7 +212,7 @@ export function scanToml(text: string, options: ScanOptions = {}): TomlScan {
 }
 
 /** End of a non-string value on its line: before a comment and trailing blanks. */
-function lineValueEnd(text: string, from: number): number {
+export function lineValueEnd(text: string, from: number): number {
   const nl = text.indexOf('\n', from);
   let end = nl < 0 ? text.length : nl;
   const hash = text.indexOf('#', from);

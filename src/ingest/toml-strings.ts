@@ -107,10 +107,14 @@ function badControlAt(text: string, start: number, end: number, multiline: boole
   return m ? start + m.index : -1;
 }
 
-export function decodeString(text: string, tok: StringToken, wantTable = false): DecodeResult {
+/**
+ * Decodes a lexed string token. `controlsChecked`: the caller has already found no control
+ * character (CR included) in the content, so the check is skipped.
+ */
+export function decodeString(text: string, tok: StringToken, wantTable = false, controlsChecked = false): DecodeResult {
   const { contentStart: s0, contentEnd: end } = tok;
   const multiline = tok.kind === 'ml-basic' || tok.kind === 'ml-literal';
-  const bad = badControlAt(text, s0, end, multiline);
+  const bad = controlsChecked ? -1 : badControlAt(text, s0, end, multiline);
   if (bad >= 0) return { ok: false, offset: bad, message: 'control character in string' };
   let i = tok.kind === 'literal' || tok.kind === 'ml-literal' ? -1 : text.indexOf('\\', s0);
   if (i < 0 || i >= end) return { ok: true, value: text.slice(s0, end), table: null };

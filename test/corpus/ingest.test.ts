@@ -12,6 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { load } from 'js-toml';
 import { describe, expect, it } from 'vitest';
 import { decodeToml } from '../../src/ingest/decode-toml';
+import { decodeTomlFast } from '../../src/ingest/toml-fast';
 import { loadSources, type LoadResult } from '../../src/ingest/load';
 import { hostOffset } from '../../src/model/span';
 import { docsRoot, hasShared, rulesRoot, walk } from '../helpers/shared';
@@ -223,15 +224,30 @@ describe.skipIf(!hasShared)('ingest of the whole corpus (detection-rules + secur
     expect(compared).toBe(both.length * 6);
   });
 
-  it('decodes every TOML file on the fast path exactly as js-toml does on the whole text', async () => {
+  it('decodes every TOML file on the fast paths exactly as js-toml does on the whole text', async () => {
     await ready;
     const differ: string[] = [];
+    let files = 0;
+    let hand = 0;
+    let handPlaces = 0;
     for (const f of loaded.read.files) {
       if (!f.path.endsWith('.toml')) continue;
-      const fast = decodeToml(f);
-      if (!isDeepStrictEqual(fast.doc, decodeToml(f, { plain: true }).doc)) differ.push(f.path);
+      files++;
+      const plain = decodeToml(f, { plain: true });
+      // The hand-written decoder on its own: js-toml's document, tables without prototype included.
+      const fast = decodeTomlFast(f.text);
+      if (fast) {
+        hand++;
+        if (fast.values) handPlaces++;
+        if (!isDeepStrictEqual(fast.doc, plain.doc)) differ.push(`${f.path} (hand-written decoder)`);
+      }
+      // decodeToml as ingest runs it (document, locations, diagnostics), and the placeholder path behind it.
+      if (!isDeepStrictEqual(decodeToml(f), plain)) differ.push(`${f.path} (decodeToml)`);
+      if (!isDeepStrictEqual(decodeToml(f, { hand: false }), plain)) differ.push(`${f.path} (placeholder path)`);
     }
     expect(differ).toEqual([]);
+    // Every rule file takes the hand-written path, and none needs quickScan for its places.
+    expect({ files, hand, handPlaces }).toEqual({ files: 2192, hand: 2192, handPlaces: 2192 });
   });
 
   // Markdown: the fast path against remark on every page is test/corpus/markdown.test.ts.

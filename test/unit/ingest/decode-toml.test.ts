@@ -26,11 +26,13 @@ describe('decodeToml', () => {
     expect(fast.diagnostics).toEqual([]);
     expect(fast.doc).toEqual(load(text));
     expect(decodeToml(file(text), { plain: true }).doc).toEqual(fast.doc);
+    expect(decodeToml(file(text), { hand: false }).doc).toEqual(fast.doc);
     expect((fast.doc as { rule: { note: string } }).rule.note).toBe('x"');
   });
   it('falls back to js-toml when the placeholder character occurs in the file', () => {
     const text = 'a = """\ue000"""\nb = "\ue000"\n';
     expect(decodeToml(file(text)).doc).toEqual({ a: '\ue000', b: '\ue000' });
+    expect(decodeToml(file(text), { hand: false }).doc).toEqual({ a: '\ue000', b: '\ue000' });
   });
   it('turns values JSON cannot hold into JSON values', () => {
     const doc = decodeToml(file('big = 99999999999999999999\nsmall = 12\nd = 1979-05-27\nt = 07:32:00\nn = nan\ni = -inf\n')).doc!;
