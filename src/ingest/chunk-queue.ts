@@ -18,7 +18,7 @@ export interface WorkerInput {
 }
 
 export interface WorkerMessage {
-  /** Chunk number, or -1 when the worker has no more work. */
+  /** Chunk number; -1 when the worker has no more work; -2 once it has loaded (before any job). */
   chunk: number;
   records: DecodedMarkdown[];
 }

@@ -54,6 +54,8 @@ interface PoolWorker {
   worker: Worker;
   /** Set when the worker failed or exited. */
   gone: string | null;
+  /** Settles once the worker has loaded its decoder (or is gone). */
+  loaded: Promise<void>;
 }
 
 export class DecodePool {
@@ -64,12 +66,21 @@ export class DecodePool {
     for (let i = 0; i < count; i++) {
       try {
         const worker = new Worker(boot);
-        const entry: PoolWorker = { worker, gone: null };
+        let settle = (): void => undefined;
+        const entry: PoolWorker = { worker, gone: null, loaded: new Promise<void>((r) => (settle = r)) };
+        const onLoaded = (m: WorkerMessage): void => {
+          if (m.chunk !== -2) return;
+          worker.off('message', onLoaded);
+          settle();
+        };
+        worker.on('message', onLoaded);
         worker.on('error', (e) => {
           entry.gone = e instanceof Error ? e.message : String(e);
+          settle();
         });
         worker.on('exit', () => {
           entry.gone ??= 'exited';
+          settle();
         });
         this.workers.push(entry);
       } catch {
@@ -85,6 +96,11 @@ export class DecodePool {
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** Settles once every worker has loaded its decoder or is gone (decoding need not wait for it). */
+  async loaded(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.loaded));
   }
 
   /** Decodes `files` with the pool's workers and this thread. Call once. */
@@ -116,6 +132,7 @@ export class DecodePool {
             resolve();
           };
           const onMessage = (m: WorkerMessage): void => {
+            if (m.chunk === -2) return;
             if (m.chunk < 0) return done();
             results[m.chunk] = m.records;
             if (stats) stats.workerChunks++;

@@ -18,3 +18,5 @@ port?.on('message', (input: WorkerInput) => {
   const done: WorkerMessage = { chunk: -1, records: [] };
   port.postMessage(done);
 });
+const loaded: WorkerMessage = { chunk: -2, records: [] };
+port?.postMessage(loaded);

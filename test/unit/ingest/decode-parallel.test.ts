@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeParallel, defaultWorkers, takeChunk, type ParallelStats } from '../../../src/ingest/decode-parallel';
+import { DecodePool, decodeParallel, defaultWorkers, takeChunk, type ParallelStats } from '../../../src/ingest/decode-parallel';
 import { decodeFiles } from '../../../src/ingest/ingest';
 import type { SourceFile } from '../../../src/ingest/types';
 import { projectRoot, walk } from '../../helpers/shared';
@@ -36,7 +36,12 @@ describe('decodeParallel', () => {
   it('gives exactly what decoding in this thread gives, with a worker doing part of it', async () => {
     const stats: ParallelStats = { workerChunks: 0, mainChunks: 0, recoveredChunks: 0, workerErrors: [] };
     const progress: number[] = [];
-    const parallel = await decodeParallel(files, { workers: 1, stats, onProgress: (_p, d) => progress.push(d) });
+    // A worker that has loaded takes its first chunks while this thread decodes the TOML (a worker
+    // still starting could find every chunk taken: the TOML decodes in a blink).
+    const pool = DecodePool.start(1);
+    await pool.loaded();
+    const parallel = await pool.decode(files, { stats, onProgress: (_p, d) => progress.push(d) });
+    await pool.close();
     expect(stats.workerErrors).toEqual([]);
     expect(stats.workerChunks).toBeGreaterThan(0);
     expect(stats.mainChunks).toBeGreaterThan(0);
