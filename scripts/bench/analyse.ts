@@ -34,7 +34,7 @@ function threadMs(): number | null {
     return null;
   }
 }
-const threads = (workers: number): string => (workers > 0 ? `${workers + 1} threads (this one and ${workers} decode worker${workers > 1 ? 's' : ''})` : '1 thread');
+const threads = (workers: number): string => (workers > 0 ? `${workers + 1} threads (this one and ${workers} decode worker${workers > 1 ? 's' : ''})` : '1 thread decoding (files read by a reader thread meanwhile)');
 
 async function main(): Promise<number> {
   if (!hasShared) {

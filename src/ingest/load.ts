@@ -1,11 +1,15 @@
 /**
  * Ingest from directories (Node edge): read the sources, decode them (in worker threads when
  * that pays), then run the pure `ingest`. What the CLI commands and benchmarks call.
+ *
+ * Without decode workers (the default on machines with fewer than 3 cores), a reader thread
+ * reads the files while this thread decodes those already read (`readListedStreaming`).
  */
 import { DecodePool, defaultWorkers } from './decode-parallel';
-import { ingest } from './ingest';
-import { listSources, readListed, type ReadSourcesResult } from './read-sources';
-import type { IngestResult } from './types';
+import { decodeFile, ingest } from './ingest';
+import { ReaderThread } from './read-thread';
+import { listSources, readListed, readListedStreaming, type ReadSourcesResult } from './read-sources';
+import type { DecodedFile, IngestResult } from './types';
 
 export type LoadPhase = 'read' | 'decode' | 'assemble';
 
@@ -21,13 +25,17 @@ export interface LoadResult {
   result: IngestResult;
   /** What the reader found (files, side files, roots, unreadable source directories). */
   read: ReadSourcesResult;
-  /** Milliseconds per phase. */
+  /**
+   * Milliseconds per phase. When files are decoded as they are read, `decode` is the time spent
+   * decoding and `read` the rest of reading (listing, and waiting for the reader).
+   */
   timings: { read: number; decode: number; assemble: number };
   /** Decode worker threads started besides this thread (0: everything decoded in this thread; absent: not reported). */
   workers?: number;
 }
 
 export async function loadSources(dirs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  if (options.workers === 0 || (options.workers === undefined && defaultWorkers(Number.MAX_SAFE_INTEGER) === 0)) return loadStreaming(dirs, options);
   const t0 = performance.now();
   const listing = listSources(dirs);
   // Start decode workers now: they load while this thread reads the files.
@@ -48,4 +56,32 @@ export async function loadSources(dirs: readonly string[], options: LoadOptions 
   const t3 = performance.now();
   options.onProgress?.('assemble', result.rules.length, result.rules.length);
   return { result, read, timings: { read: t1 - t0, decode: t2 - t1, assemble: t3 - t2 }, workers };
+}
+
+/** Reads in a reader thread and decodes in this one as files arrive. */
+async function loadStreaming(dirs: readonly string[], options: LoadOptions): Promise<LoadResult> {
+  const t0 = performance.now();
+  const reader = ReaderThread.start();
+  const decoded: (DecodedFile | null)[] = [];
+  let decodeMs = 0;
+  let read: ReadSourcesResult;
+  try {
+    const listing = listSources(dirs);
+    read = await readListedStreaming(listing, reader, {
+      onProgress: (d, t) => options.onProgress?.('read', d, t),
+      onFile: (file, i) => {
+        const t = performance.now();
+        decoded[i] = decodeFile(file);
+        decodeMs += performance.now() - t;
+      },
+    });
+  } finally {
+    void reader.close();
+  }
+  options.onProgress?.('decode', read.files.length, read.files.length);
+  const t1 = performance.now();
+  const result = ingest({ files: read.files, etc: read.etc, diagnostics: read.diagnostics, decoded }, options.label === undefined ? {} : { label: options.label });
+  const t2 = performance.now();
+  options.onProgress?.('assemble', result.rules.length, result.rules.length);
+  return { result, read, timings: { read: t1 - t0 - decodeMs, decode: decodeMs, assemble: t2 - t1 }, workers: 0 };
 }

@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic';
+import type { ReaderThread, ReadOutcome } from './read-thread';
 import type { EtcFile, EtcRole, SourceFile, SourceRoot } from './types';
 
 export interface ReadSourcesOptions {
@@ -175,6 +176,19 @@ export function toSourceFile(path: string, buf: Buffer): SourceFile | Diagnostic
   return { path, text, digest: createHash('sha256').update(buf).digest('hex') };
 }
 
+/** A file's bytes (or why they could not be read) → `SourceFile`, or null with a diagnostic. */
+function sourceFileOf(path: string, read: ReadOutcome, diagnostics: Diagnostic[]): SourceFile | null {
+  const shown = toPosix(path);
+  if ('error' in read) {
+    diagnostics.push(diagnostic('error', 'unreadable-file', shown, null, `cannot be read: ${reason(read.error.code ? { code: read.error.code } : new Error(read.error.message))}`));
+    return null;
+  }
+  const r = toSourceFile(shown, read.bytes);
+  if ('text' in r) return r;
+  diagnostics.push(r);
+  return null;
+}
+
 /**
  * Reads the files one after another with `readFileSync`: the sources are a few thousand small
  * files, usually in the page cache, and the synchronous call costs a fraction of the CPU of
@@ -184,18 +198,13 @@ function readAll(paths: string[], options: ReadSourcesOptions, diagnostics: Diag
   const out: (SourceFile | null)[] = [];
   const every = Math.max(1, Math.floor(paths.length / 100));
   paths.forEach((p, i) => {
-    const shown = toPosix(p);
+    let read: ReadOutcome;
     try {
-      const r = toSourceFile(shown, readFileSync(p));
-      if ('text' in r) out.push(r);
-      else {
-        diagnostics.push(r);
-        out.push(null);
-      }
+      read = { bytes: readFileSync(p) };
     } catch (e) {
-      diagnostics.push(diagnostic('error', 'unreadable-file', shown, null, `cannot be read: ${reason(e)}`));
-      out.push(null);
+      read = { error: { ...(e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? { code: e.code } : {}), message: e instanceof Error ? e.message : String(e) } };
     }
+    out.push(sourceFileOf(p, read, diagnostics));
     if (options.onProgress && ((i + 1) % every === 0 || i + 1 === paths.length)) options.onProgress(i + 1, paths.length);
   });
   return out;
@@ -250,7 +259,36 @@ export function listSources(dirs: readonly string[]): SourceListing {
 export async function readListed(listing: SourceListing, options: ReadSourcesOptions = {}): Promise<ReadSourcesResult> {
   const diagnostics = [...listing.diagnostics];
   const read = readAll(listing.rulePaths, options, diagnostics);
-  const files = read.filter((f): f is SourceFile => f !== null);
+  return withEtc(listing, read.filter((f): f is SourceFile => f !== null), diagnostics);
+}
+
+export interface StreamedReadOptions extends ReadSourcesOptions {
+  /** Gets each rule file as soon as it is read, with its index in the result's `files`. */
+  onFile?: (file: SourceFile, index: number) => void;
+}
+
+/**
+ * `readListed` with the rule files read by a reader thread (read-thread.ts): `onFile` gets each
+ * one as it arrives, in order, so the caller decodes while the rest are read. Same result.
+ */
+export async function readListedStreaming(listing: SourceListing, reader: ReaderThread, options: StreamedReadOptions = {}): Promise<ReadSourcesResult> {
+  const diagnostics = [...listing.diagnostics];
+  const paths = listing.rulePaths;
+  const files: SourceFile[] = [];
+  const every = Math.max(1, Math.floor(paths.length / 100));
+  await reader.read(paths, (i, read) => {
+    const f = sourceFileOf(paths[i] as string, read, diagnostics);
+    if (f !== null) {
+      files.push(f);
+      options.onFile?.(f, files.length - 1);
+    }
+    if (options.onProgress && ((i + 1) % every === 0 || i + 1 === paths.length)) options.onProgress(i + 1, paths.length);
+  });
+  return withEtc(listing, files, diagnostics);
+}
+
+/** The read result: the rule files, and the side files (read here: a few, one of them large). */
+function withEtc(listing: SourceListing, files: SourceFile[], diagnostics: Diagnostic[]): ReadSourcesResult {
   const etc: EtcFile[] = [];
   for (const { role, path } of listing.etcPaths) {
     try {
