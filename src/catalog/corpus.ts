@@ -411,7 +411,7 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
     } else stats.distinctExclusionKeys++;
     indicators.push(indicatorEntry(acc, scope, idsOf(acc.rules)));
   }
-  indicators.sort(compareIndicators);
+  sortIndicators(indicators);
 
   const fieldEntries: FieldEntry[] = [];
   for (const [field, f] of fields) {
@@ -421,6 +421,35 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
   fieldEntries.sort((a, b) => cmp(a.field, b.field));
 
   return { rules, fields: fieldEntries, indicators, stats };
+}
+
+/**
+ * Sorts entries in index order (`compareIndicators`) in place: by rule count into buckets, then
+ * each bucket's keys with the default sort (code-unit order, as `cmp`, without calling a
+ * comparator: most of the tens of thousands of keys share a count of 1).
+ */
+export function sortIndicators(entries: IndicatorEntry[]): void {
+  const buckets = new Map<number, IndicatorEntry[]>();
+  for (const e of entries) {
+    const b = buckets.get(e.rules);
+    if (b === undefined) buckets.set(e.rules, [e]);
+    else b.push(e);
+  }
+  let n = 0;
+  for (const count of [...buckets.keys()].sort((a, b) => b - a)) {
+    const bucket = buckets.get(count) as IndicatorEntry[];
+    if (bucket.length === 1) {
+      entries[n++] = bucket[0] as IndicatorEntry;
+      continue;
+    }
+    const byKey = new Map(bucket.map((e) => [e.key, e]));
+    if (byKey.size < bucket.length) {
+      // Two keys print the same (a field name with the separator in it): compare entries.
+      for (const e of bucket.sort(compareIndicators)) entries[n++] = e;
+      continue;
+    }
+    for (const key of bucket.map((e) => e.key).sort()) entries[n++] = byKey.get(key) as IndicatorEntry;
+  }
 }
 
 /** Indicator entries in index order: rules descending, then key. */
