@@ -2,8 +2,9 @@
  * Runs Astro's programmatic build over a prepared site context, in this process: the context goes
  * into the global slot (`provideSite`) and the pages read it instead of recomputing the catalog.
  */
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { clearSite, provideSite, type SiteContext } from './context';
 import { directWriter } from './direct';
 import { printAhead } from './routes';
@@ -32,6 +33,9 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
   const out = resolve(options.outDir);
   const inside = within(out, PROJECT_ROOT) && out !== PROJECT_ROOT;
   let stage = out;
+  // The previous output (thousands of files) is moved aside and deleted in the background, not
+  // deleted before Astro can start (Astro would empty it file by file on this thread).
+  if (inside) moveAside(out);
   if (!inside) {
     const cache = join(PROJECT_ROOT, 'node_modules', '.cache', 'ruledex');
     mkdirSync(cache, { recursive: true });
@@ -73,7 +77,7 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
     direct.finish();
     ctx.timings.direct = directMs + performance.now() - t;
     if (!inside) {
-      rmSync(out, { recursive: true, force: true });
+      moveAside(out);
       mkdirSync(resolve(out, '..'), { recursive: true });
       try {
         renameSync(stage, out);
@@ -88,6 +92,23 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
     ctx.whileWaiting = null;
     if (!inside) rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/**
+ * Renames `dir` (if it exists) to a hidden sibling and deletes that in the background (the
+ * thread pool does the work; the process waits for it before it exits). Deleted here and now
+ * when it cannot be renamed.
+ */
+function moveAside(dir: string): void {
+  if (!existsSync(dir)) return;
+  const aside = join(dirname(dir), `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
+  try {
+    renameSync(dir, aside);
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  rm(aside, { recursive: true, force: true }).catch(() => undefined);
 }
 
 /**

@@ -1,15 +1,12 @@
-/** Navigator layers of a site context, built once. */
+/**
+ * Navigator layers of a site context, built once and kept on the context (not in this module:
+ * `ruledex build` writes them from its own copy of this module, the pages read them from Vite's).
+ */
 import type { LayerFile } from '../attack';
 import { navigatorLayers } from '../views/attack-pages';
 import type { SiteContext } from './context';
 
-const cache = new WeakMap<SiteContext, LayerFile[]>();
-
 export function layersOf(ctx: SiteContext): LayerFile[] {
-  let l = cache.get(ctx);
-  if (!l) {
-    l = navigatorLayers(ctx.model);
-    cache.set(ctx, l);
-  }
-  return l;
+  ctx.layers ??= navigatorLayers(ctx.model);
+  return ctx.layers;
 }

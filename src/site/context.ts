@@ -8,6 +8,7 @@
  * the environment: RULEDEX_SOURCES (paths separated by the platform's path delimiter; default
  * `content`), RULEDEX_ATTACK (a STIX bundle), RULEDEX_BASE, RULEDEX_SITE, RULEDEX_LABEL.
  */
+import type { LayerFile } from '../attack';
 import type { SynthesisResult } from '../eval/examples/index';
 import type { SiteModel } from '../views/site';
 import type { PrintedRule } from '../views/rule-page';
@@ -30,6 +31,8 @@ export interface SiteContext {
   saveCaches: () => void;
   /** Milliseconds spent preparing, by phase (for the build summary). */
   timings: Record<string, number>;
+  /** The Navigator layers, once made (`layersOf`). */
+  layers?: LayerFile[];
   /** Settles when examples and markdown are made (`prepareSite` with `background`); pages wait for it. */
   ready?: Promise<void>;
   /** Rules whose example synthesis the build stopped at its deadline: their pages let the browser make it. */
