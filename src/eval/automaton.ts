@@ -130,21 +130,62 @@ interface Node {
 /** An expression id within a `Lang`. */
 export type Re = number;
 
+const NO_ITEMS: readonly number[] = [];
+
+/** Derivatives computed so far: by expression, the derivative + 1 by character class (0: not yet). */
+type DerivMemo = (Int32Array | undefined)[];
+
+function sameItems(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The numbers of `xs` in increasing order, each once (sorts `xs`). */
+function sortedDistinct(xs: number[]): number[] {
+  if (xs.length <= 16) {
+    // Insertion sort: most lists are short, and a comparator call per comparison is the cost.
+    for (let i = 1; i < xs.length; i++) {
+      const v = xs[i] as number;
+      let j = i - 1;
+      for (; j >= 0 && (xs[j] as number) > v; j--) xs[j + 1] = xs[j] as number;
+      xs[j + 1] = v;
+    }
+  } else {
+    const sorted = Int32Array.from(xs).sort();
+    for (let i = 0; i < sorted.length; i++) xs[i] = sorted[i] as number;
+  }
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[n - 1]) xs[n++] = xs[i] as number;
+  xs.length = n;
+  return xs;
+}
+
 /**
  * A factory of regular-language expressions (hash-consed: equal expressions share one id).
  * All expressions used together must come from the same `Lang`.
  */
 export class Lang {
   private readonly nodes: Node[] = [];
-  private readonly byKey = new Map<string, number>();
+  // Hash-consing tables, one per kind of node (numeric keys: building a string key per lookup
+  // was most of the cost of a derivative).
+  private readonly sets = new Map<string, Re>();
+  /** Single-character sets by code point (a shortcut to `sets`). */
+  private readonly chars = new Map<number, Re>();
+  /** Cat nodes by left operand, then right operand. */
+  private readonly cats = new Map<Re, Map<Re, Re>>();
+  private readonly nots = new Map<Re, Re>();
+  private readonly stars = new Map<Re, Re>();
+  /** Alt and And nodes by a hash of their kind and items (collisions share a bucket). */
+  private readonly lists = new Map<number, Re[]>();
   readonly empty: Re;
   readonly eps: Re;
   readonly anyChar: Re;
   readonly anyString: Re;
 
   constructor() {
-    this.empty = this.intern(K.Empty, 'E', false, 0, 0, [], []);
-    this.eps = this.intern(K.Eps, 'e', true, 0, 0, [], []);
+    this.empty = this.add(K.Empty, false, 0, 0, NO_ITEMS, NO_ITEMS);
+    this.eps = this.add(K.Eps, true, 0, 0, NO_ITEMS, NO_ITEMS);
     this.anyChar = this.set([0, MAX_CODE_POINT]);
     this.anyString = this.star(this.anyChar);
   }
@@ -153,13 +194,37 @@ export class Lang {
     return this.nodes.length;
   }
 
-  private intern(k: K, key: string, nullable: boolean, a: number, b: number, items: readonly number[], set: Ranges): Re {
-    const found = this.byKey.get(key);
-    if (found !== undefined) return found;
+  /** A new node (the caller has checked that no equal node exists). */
+  private add(k: K, nullable: boolean, a: number, b: number, items: readonly number[], set: Ranges): Re {
     if (this.nodes.length >= MAX_NODES) throw new TooComplexError(`the pattern expands to more than ${MAX_NODES} automaton nodes`);
     const id = this.nodes.length;
     this.nodes.push({ id, k, nullable, a, b, items, set });
-    this.byKey.set(key, id);
+    return id;
+  }
+
+  /** The Alt or And node of sorted, distinct `items` (at least two). */
+  private list(k: K.Alt | K.And, items: readonly number[]): Re {
+    let h = k === K.Alt ? 0x2545f491 : 0x6b43a9b5;
+    for (let i = 0; i < items.length; i++) h = Math.imul(h ^ (items[i] as number), 0x01000193);
+    h &= 0x3fffffff;
+    const bucket = this.lists.get(h);
+    if (bucket !== undefined) {
+      for (const id of bucket) {
+        const n = this.nodes[id] as Node;
+        if (n.k === k && sameItems(n.items, items)) return id;
+      }
+    }
+    let nullable: boolean;
+    if (k === K.Alt) {
+      nullable = false;
+      for (const i of items) if (this.nullable(i)) nullable = true;
+    } else {
+      nullable = true;
+      for (const i of items) if (!this.nullable(i)) nullable = false;
+    }
+    const id = this.add(k, nullable, 0, 0, items, NO_ITEMS);
+    if (bucket !== undefined) bucket.push(id);
+    else this.lists.set(h, [id]);
     return id;
   }
 
@@ -177,11 +242,20 @@ export class Lang {
 
   set(ranges: Ranges): Re {
     if (ranges.length === 0) return this.empty;
-    return this.intern(K.Set, `s${ranges.join(',')}`, false, 0, 0, [], ranges);
+    const key = ranges.join(',');
+    const found = this.sets.get(key);
+    if (found !== undefined) return found;
+    const id = this.add(K.Set, false, 0, 0, NO_ITEMS, ranges);
+    this.sets.set(key, id);
+    return id;
   }
 
   char(cp: number): Re {
-    return this.set([cp, cp]);
+    const found = this.chars.get(cp);
+    if (found !== undefined) return found;
+    const id = this.set([cp, cp]);
+    this.chars.set(cp, id);
+    return id;
   }
 
   /** A literal string (code points). */
@@ -196,7 +270,16 @@ export class Lang {
     if (a === this.empty || b === this.empty) return this.empty;
     if (a === this.eps) return b;
     if (b === this.eps) return a;
-    return this.intern(K.Cat, `c${a},${b}`, this.nullable(a) && this.nullable(b), a, b, [], []);
+    let byRight = this.cats.get(a);
+    if (byRight === undefined) {
+      byRight = new Map();
+      this.cats.set(a, byRight);
+    }
+    const found = byRight.get(b);
+    if (found !== undefined) return found;
+    const id = this.add(K.Cat, this.nullable(a) && this.nullable(b), a, b, NO_ITEMS, NO_ITEMS);
+    byRight.set(b, id);
+    return id;
   }
 
   catAll(parts: Re[]): Re {
@@ -211,16 +294,34 @@ export class Lang {
 
   altList(xs: readonly Re[]): Re {
     const flat: number[] = [];
-    for (const x of xs) {
-      const n = this.node(x);
-      if (n.k === K.Alt) flat.push(...n.items);
-      else if (x !== this.empty) flat.push(x);
-    }
+    for (const x of xs) this.pushAlternatives(flat, x);
+    return this.altOfFlat(flat);
+  }
+
+  /** Adds the alternatives of `x` to `flat` (an Alt's items, nothing for the empty language). */
+  private pushAlternatives(flat: number[], x: Re): void {
+    const n = this.node(x);
+    if (n.k === K.Alt) for (const y of n.items) flat.push(y);
+    else if (x !== this.empty) flat.push(x);
+  }
+
+  /** The union of flattened alternatives (sorts `flat`). */
+  private altOfFlat(flat: number[]): Re {
     if (flat.includes(this.anyString)) return this.anyString;
-    const items = [...new Set(flat)].sort((p, q) => p - q);
+    const items = sortedDistinct(flat);
     if (items.length === 0) return this.empty;
     if (items.length === 1) return items[0] as Re;
-    return this.intern(K.Alt, `a${items.join(',')}`, items.some((i) => this.nullable(i)), 0, 0, items, []);
+    return this.list(K.Alt, items);
+  }
+
+  /** `altList([a, b])` without the lists when neither is an Alt. */
+  private alt2(a: Re, b: Re): Re {
+    if (this.node(a).k === K.Alt || this.node(b).k === K.Alt) return this.altList([a, b]);
+    if (a === this.empty) return b;
+    if (b === this.empty) return a;
+    if (a === this.anyString || b === this.anyString) return this.anyString;
+    if (a === b) return a;
+    return this.list(K.Alt, a < b ? [a, b] : [b, a]);
   }
 
   and(...xs: Re[]): Re {
@@ -235,24 +336,31 @@ export class Lang {
       if (n.k === K.And) flat.push(...n.items);
       else if (x !== this.anyString) flat.push(x);
     }
-    const items = [...new Set(flat)].sort((p, q) => p - q);
+    const items = sortedDistinct(flat);
     if (items.length === 0) return this.anyString;
     if (items.length === 1) return items[0] as Re;
-    // Intersections of plain character sets are a character set.
-    return this.intern(K.And, `n${items.join(',')}`, items.every((i) => this.nullable(i)), 0, 0, items, []);
+    return this.list(K.And, items);
   }
 
   not(a: Re): Re {
     const n = this.node(a);
     if (n.k === K.Not) return n.a;
-    return this.intern(K.Not, `!${a}`, !n.nullable, a, 0, [], []);
+    const found = this.nots.get(a);
+    if (found !== undefined) return found;
+    const id = this.add(K.Not, !n.nullable, a, 0, NO_ITEMS, NO_ITEMS);
+    this.nots.set(a, id);
+    return id;
   }
 
   star(a: Re): Re {
     const n = this.node(a);
     if (n.k === K.Star) return a;
     if (a === this.eps || a === this.empty) return this.eps;
-    return this.intern(K.Star, `*${a}`, true, a, 0, [], []);
+    const found = this.stars.get(a);
+    if (found !== undefined) return found;
+    const id = this.add(K.Star, true, a, 0, NO_ITEMS, NO_ITEMS);
+    this.stars.set(a, id);
+    return id;
   }
 
   plus(a: Re): Re {
@@ -350,10 +458,15 @@ export class Lang {
   }
 
   /** The derivative of `id` by any character of class `c` (representative `rep`). */
-  private deriv(id: Re, c: number, rep: number, memo: Map<number, Re>, nClasses: number, work: { n: number }): Re {
-    const key = id * nClasses + c;
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
+  private deriv(id: Re, c: number, rep: number, memo: DerivMemo, nClasses: number, work: { n: number }): Re {
+    let row = memo[id];
+    if (row === undefined) {
+      row = new Int32Array(nClasses);
+      memo[id] = row;
+    } else {
+      const hit = row[c] as number;
+      if (hit !== 0) return hit - 1;
+    }
     if (++work.n > MAX_DFA_WORK) throw new TooComplexError('the pattern needs too much work to compile into an automaton');
     const n = this.node(id);
     let r: Re;
@@ -367,14 +480,19 @@ export class Lang {
         break;
       case K.Cat: {
         const left = this.cat(this.deriv(n.a, c, rep, memo, nClasses, work), n.b);
-        r = this.nullable(n.a) ? this.alt(left, this.deriv(n.b, c, rep, memo, nClasses, work)) : left;
+        r = this.nullable(n.a) ? this.alt2(left, this.deriv(n.b, c, rep, memo, nClasses, work)) : left;
         break;
       }
       case K.Alt:
         // Work grows with the width of what is built, not just the number of derivatives: wide
         // alternations (`*a*a*a…` unrolled) made each derivative cost its width.
         work.n += n.items.length;
-        r = this.altList(n.items.map((x) => this.deriv(x, c, rep, memo, nClasses, work)));
+        {
+          // altList of the items' derivatives, flattened as they come.
+          const flat: number[] = [];
+          for (const x of n.items) this.pushAlternatives(flat, this.deriv(x, c, rep, memo, nClasses, work));
+          r = this.altOfFlat(flat);
+        }
         break;
       case K.And:
         work.n += n.items.length;
@@ -387,7 +505,7 @@ export class Lang {
         r = this.cat(this.deriv(n.a, c, rep, memo, nClasses, work), id);
         break;
     }
-    memo.set(key, r);
+    row[c] = r + 1;
     return r;
   }
 
@@ -395,7 +513,7 @@ export class Lang {
   compile(root: Re, maxStates = MAX_DFA_STATES): Dfa {
     const part = this.partition([root]);
     const nc = part.reps.length;
-    const memo = new Map<number, Re>();
+    const memo: DerivMemo = [];
     const work = { n: 0 };
     const stateOf = new Map<Re, number>([[root, 0]]);
     const order: Re[] = [root];
@@ -433,7 +551,7 @@ export class Lang {
     const part = this.partition([root]);
     const nc = part.reps.length;
     const order = part.reps.map((r, i) => i).sort((x, y) => charScore(part.reps[y] as number) - charScore(part.reps[x] as number));
-    const memo = new Map<number, Re>();
+    const memo: DerivMemo = [];
     const prev = new Map<Re, { from: Re; cp: number } | null>([[root, null]]);
     let frontier: Re[] = [root];
     while (frontier.length > 0) {

@@ -84,7 +84,19 @@ export interface Cidr {
 const ALL = (1n << 128n) - 1n;
 
 /** `a.b.c.d/n` or `v6/n` (an address alone is a /32 or /128 block); null when invalid. */
+/** Blocks parsed so far (a query's blocks are parsed at every call of `cidrMatch`); bounded. */
+const cidrCache = new Map<string, Cidr | null>();
+
 export function parseCidr(s: string): Cidr | null {
+  const hit = cidrCache.get(s);
+  if (hit !== undefined) return hit;
+  const c = parseCidrText(s);
+  if (cidrCache.size >= 1000) cidrCache.clear();
+  cidrCache.set(s, c);
+  return c;
+}
+
+function parseCidrText(s: string): Cidr | null {
   const slash = s.indexOf('/');
   const addrText = slash < 0 ? s : s.slice(0, slash);
   const addr = parseIp(addrText);

@@ -12,7 +12,7 @@
 import type { QueryLanguage } from '../model/rule';
 import { assertNever } from '../model/rule';
 import type { Loc } from '../model/span';
-import { parseQuery } from '../lang';
+import { parseQuery, type ParsedQuery } from '../lang';
 import { orderEvents, type EventOptions, type PreparedEvent } from './events';
 import { compileEql, type EqlRun, type StageReport } from './eql/query';
 import { compileEsql } from './esql/run';
@@ -36,6 +36,10 @@ export interface QueryOptions extends EventOptions {
   /** Most results returned (the EQL search API's `size`); default: all. */
   size?: number;
   limits?: Partial<Limits>;
+  /** The query already parsed (`parseQuery` of the same language and text): not parsed again. */
+  parsed?: ParsedQuery;
+  /** The caller never changes events passed to `run` (ES|QL then reuses their rows across runs; see `EsqlOptions`). */
+  immutableEvents?: boolean;
 }
 
 export interface QueryMatch {
@@ -101,7 +105,7 @@ function predicateQuery(language: QueryLanguage, pred: Pred, opts: QueryOptions)
 export function compileQuery(language: QueryLanguage, text: string, opts: QueryOptions = {}): CompileResult {
   const limits = limitsOf(opts);
   if (text.length > limits.maxQueryLength) return { ok: false, error: `the query has ${text.length} characters (limit ${limits.maxQueryLength})`, loc: null };
-  const parsed = parseQuery(language, text);
+  const parsed = opts.parsed ?? parseQuery(language, text);
   if (!parsed.ok) {
     const e = parsed.error;
     return { ok: false, error: `syntax error at line ${e.line}, column ${e.column}: ${e.message}`, loc: null, line: e.line, column: e.column };

@@ -17,6 +17,7 @@
  * - machine_learning: not evaluable without the anomaly-detection job; the result names the job ids.
  */
 import type { KibanaFilter, Rule } from '../model/rule';
+import type { ParsedQuery } from '../lang';
 import type { Loc } from '../model/span';
 import { compileQuery, type CompiledQuery, type QueryOptions, type QueryRun, type TraceNode } from './index';
 import { fieldPath, fieldValues } from './fields';
@@ -58,6 +59,10 @@ export interface RuleEvaluation {
 
 export interface RuleEvalOptions {
   now?: number | string;
+  /** The rule's query already parsed (`parseQuery(rule.language, rule.query)`): not parsed again. */
+  parsed?: ParsedQuery;
+  /** The caller never changes the events it evaluates (see `QueryOptions.immutableEvents`). */
+  immutableEvents?: boolean;
 }
 
 /** The query options a rule implies. */
@@ -67,6 +72,7 @@ export function ruleQueryOptions(rule: Rule, opts: RuleEvalOptions = {}): QueryO
   if (rule.eventCategoryOverride) o.eventCategoryField = rule.eventCategoryOverride;
   if (rule.tiebreakerField) o.tiebreakerField = rule.tiebreakerField;
   if (opts.now !== undefined) o.now = opts.now;
+  if (opts.immutableEvents) o.immutableEvents = true;
   return o;
 }
 
@@ -205,7 +211,7 @@ export function compileRule(rule: Rule, opts: RuleEvalOptions = {}): CompiledRul
   let query: CompiledQuery | null = null;
   let error: string | null = null;
   if (rule.query !== null && rule.language !== null) {
-    const c = compileQuery(rule.language, rule.query, qopts);
+    const c = compileQuery(rule.language, rule.query, opts.parsed ? { ...qopts, parsed: opts.parsed } : qopts);
     if (c.ok) query = c.query;
     else error = c.error;
   }

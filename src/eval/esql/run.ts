@@ -39,7 +39,7 @@ import { fuzzyTest, matchTest, staticFamily, type ValueTest } from '../search';
 import type { TraceNode } from '../trace';
 import { compareHolds, dynamicFamily } from '../values';
 import { compileWildcard, luceneWildcardTokens } from '../wildcard';
-import { orderEvents } from '../events';
+import { orderEvents, type PreparedEvent } from '../events';
 import { ecsType as ecsTypeOf } from '../ecs';
 import { aggregate, AGGREGATES, addSpan, ESQL_FUNCTIONS, EsqlRuntimeError, MV_AWARE, Span } from './functions';
 import { compileDissect, compileGrok, dissectMatch, grokMatch } from './patterns';
@@ -51,7 +51,17 @@ export interface EsqlOptions {
   text?: string;
   timestampField?: string;
   size?: number;
+  /**
+   * The caller never changes an event (or anything in it) once it has passed it to `run`: each
+   * event's rows after the leading row-by-row commands (FROM, WHERE, EVAL, …) are then kept, per
+   * event object and input position, and reused when a later run gets the same event again (the
+   * example synthesiser runs a query over growing lists of the same events).
+   */
+  immutableEvents?: boolean;
 }
+
+/** Commands whose output for a list of rows is their output for each row alone, in order. */
+const ROW_BY_ROW = new Set<EsqlCommand['kind']>(['From', 'Where', 'Eval', 'Keep', 'Drop', 'Rename', 'MvExpand', 'Dissect', 'Grok']);
 
 export type CompileEsqlResult = { ok: true; query: CompiledQuery } | { ok: false; error: string; loc: Loc | null };
 
@@ -447,11 +457,16 @@ export class EsqlCompiler {
           const v = b.f(row);
           return v === null ? [null] : listOf(v);
         });
-        keyVals = [[]];
-        for (const l of lists) {
-          const next: (Scalar | null)[][] = [];
-          for (const prefix of keyVals) for (const v of l) next.push([...prefix, v]);
-          keyVals = next.slice(0, 1000);
+        if (lists.every((l) => l.length === 1)) {
+          // One value per BY expression (the usual case): one group.
+          keyVals = [lists.map((l) => l[0] as Scalar | null)];
+        } else {
+          keyVals = [[]];
+          for (const l of lists) {
+            const next: (Scalar | null)[][] = [];
+            for (const prefix of keyVals) for (const v of l) next.push([...prefix, v]);
+            keyVals = next.slice(0, 1000);
+          }
         }
         combos = keyVals as Scalar[][];
         for (const combo of combos) {
@@ -728,21 +743,57 @@ export function compileEsql(ast: EsqlQuery, opts: EsqlOptions): CompileEsqlResul
   const firstAgg = ast.commands.findIndex((cmd) => cmd.kind === 'Stats' || cmd.kind === 'InlineStats');
   const rowLocal = ast.commands.slice(0, firstAgg < 0 ? ast.commands.length : firstAgg);
   const withSource = ast.commands.some((cmd) => cmd.kind === 'From' && cmd.metadata.includes('_source'));
+  // With `immutableEvents`: the rows each event gives after the leading row-by-row commands, by
+  // event object and input position (a run that throws is redone without them, so that it
+  // reports the same error).
+  let byRow = 0;
+  while (byRow < ast.commands.length && ROW_BY_ROW.has((ast.commands[byRow] as EsqlCommand).kind)) byRow++;
+  const kept = opts.immutableEvents && byRow > 0 ? new WeakMap<object, Map<number, Row[]>>() : null;
+  const keptRows = (ordered: readonly PreparedEvent[], memo: WeakMap<object, Map<number, Row[]>>): Row[] => {
+    let rows: Row[] = [];
+    for (const e of ordered) {
+      const doc = e.doc;
+      const byIndex = doc !== null && typeof doc === 'object' ? memo.get(doc) : undefined;
+      let out = byIndex?.get(e.index);
+      if (out === undefined) {
+        out = [rowOf(doc, e.index, withSource)];
+        for (let i = 0; i < byRow; i++) out = (steps[i] as (rows: Row[]) => Row[])(out);
+        if (doc !== null && typeof doc === 'object') {
+          if (byIndex) byIndex.set(e.index, out);
+          else memo.set(doc, new Map([[e.index, out]]));
+        }
+      }
+      for (const r of out) rows.push(r);
+    }
+    for (let i = byRow; i < steps.length; i++) rows = (steps[i] as (rows: Row[]) => Row[])(rows);
+    return rows;
+  };
   const run = (events: readonly unknown[], size?: number): QueryRun => {
     const ordered = orderEvents(events, opts.timestampField ? { timestampField: opts.timestampField } : {});
-    let rows: Row[] = ordered.map((e) => rowOf(e.doc, e.index, withSource));
+    let rows: Row[] | null = null;
     const notes: string[] = [];
-    try {
-      for (const step of steps) rows = step(rows);
-    } catch (e) {
-      if (e instanceof EsqlRuntimeError) return { kind: 'rows', matches: [], notes: [e.message] };
-      throw e;
+    if (kept) {
+      try {
+        rows = keptRows(ordered, kept);
+      } catch (e) {
+        if (!(e instanceof EsqlRuntimeError)) throw e;
+      }
+    }
+    if (rows === null) {
+      rows = ordered.map((e) => rowOf(e.doc, e.index, withSource));
+      try {
+        for (const step of steps) rows = step(rows);
+      } catch (e) {
+        if (e instanceof EsqlRuntimeError) return { kind: 'rows', matches: [], notes: [e.message] };
+        throw e;
+      }
     }
     rows = rows.slice(0, Math.min(IMPLICIT_LIMIT, size ?? opts.size ?? IMPLICIT_LIMIT));
     const matches: QueryMatch[] = rows.map((r) => {
       const row: Record<string, unknown> = {};
       for (const [k, v] of r.cols) row[k] = plainValue(v);
-      return { events: r.src, row };
+      // A kept row's `src` is shared by every run that reuses it: each match gets its own copy.
+      return { events: kept ? [...r.src] : r.src, row };
     });
     return { kind: 'rows', matches, notes };
   };

@@ -41,6 +41,27 @@ function toScalar(v: unknown, isDate: boolean): Scalar | null {
   return null;
 }
 
+interface ColumnInfo {
+  /** An ECS date field: values are parsed as dates. */
+  isDate: boolean;
+  /** Its ECS text multi-field (`name.text`), which holds the same values; null when none. */
+  textName: string | null;
+}
+
+/** What the ECS types say of a field name, by name (bounded: cleared when full). */
+const columnInfos = new Map<string, ColumnInfo>();
+
+function columnInfo(name: string): ColumnInfo {
+  const hit = columnInfos.get(name);
+  if (hit !== undefined) return hit;
+  const t = ecsType(name);
+  const textName = `${name}.text`;
+  const info: ColumnInfo = { isDate: t !== null && DATE_TYPES.has(t), textName: t !== null && ecsType(textName) === 'match_only_text' ? textName : null };
+  if (columnInfos.size >= 10_000) columnInfos.clear();
+  columnInfos.set(name, info);
+  return info;
+}
+
 /** The row of an event (with `_source`, the event as JSON, when the query asks for it in METADATA). */
 export function rowOf(doc: unknown, index: number, withSource = false): Row {
   const cols = new Map<string, EV>();
@@ -48,13 +69,12 @@ export function rowOf(doc: unknown, index: number, withSource = false): Row {
     cols.set('_source', JSON.stringify(doc));
   }
   for (const [name, values] of leafFields(doc)) {
-    const t = ecsType(name);
-    const isDate = t !== null && DATE_TYPES.has(t);
+    const { isDate, textName } = columnInfo(name);
     const scalars = values.map((v) => toScalar(v, isDate)).filter((v): v is Scalar => v !== null);
     const v = scalars.length === 0 ? null : scalars.length === 1 ? (scalars[0] as Scalar) : scalars;
     cols.set(name, v);
     // ECS text multi-fields (`process.command_line.text`) hold the same values.
-    if (t !== null && ecsType(`${name}.text`) === 'match_only_text' && !cols.has(`${name}.text`)) cols.set(`${name}.text`, v);
+    if (textName !== null && !cols.has(textName)) cols.set(textName, v);
   }
   return { cols, src: [index], doc };
 }

@@ -24,7 +24,7 @@ import { compileEsql, EsqlCompiler } from '../esql/run';
 import { rowOf, type Row } from '../esql/value';
 import { parseLuceneRegex } from '../regex';
 import { luceneWildcardTokens, STAR, ONE, wildcardLanguage, type WildToken } from '../wildcard';
-import { ABSENT, buildDoc, docWith, setPath, type Assigned } from './build';
+import { ABSENT, buildDoc, docWith, setPath, withPath, type Assigned } from './build';
 import { andF, AtomFactory, conjuncts, FALSE_F, notF, orF, TRUE_F, type Formula, type Literal } from './formula';
 import { KqlLowering, LuceneLowering } from './lower';
 import { FieldSolver, searchFormula, type Solution } from './solve';
@@ -142,13 +142,33 @@ export class EsqlLowering {
     private readonly before: EsqlCommand[],
   ) {}
 
+  /**
+   * The commands before the WHERE (WHEREs skipped), compiled once; `failed`: one does not
+   * compile (no rows then, as when one throws).
+   */
+  private steps: { run: ((rows: Row[]) => Row[])[]; failed: boolean } | null = null;
+
   /** Rows of a document after the commands before the WHERE (WHEREs skipped). */
   private rows(doc: unknown): Row[] {
+    if (this.steps === null) {
+      const run: ((rows: Row[]) => Row[])[] = [];
+      let failed = false;
+      for (const c of this.before) {
+        if (c.kind === 'Where' || c.kind === 'From' || c.kind === 'Limit') continue;
+        try {
+          run.push(this.ctx.compiler.command(c));
+        } catch {
+          failed = true;
+          break;
+        }
+      }
+      this.steps = { run, failed };
+    }
+    if (this.steps.failed) return [];
     let rows: Row[] = [rowOf(doc, 0, true)];
-    for (const c of this.before) {
-      if (c.kind === 'Where' || c.kind === 'From' || c.kind === 'Limit') continue;
+    for (const step of this.steps.run) {
       try {
-        rows = this.ctx.compiler.command(c)(rows);
+        rows = step(rows);
       } catch {
         return [];
       }
@@ -594,13 +614,24 @@ function fieldsOfF(f: Formula, out = new Set<string>()): Set<string> {
   return out;
 }
 
+/** What the caller of `esqlExamples` already has (each is made here when not given). */
+export interface EsqlPrepared {
+  /** The rule compiled with `compileRule(rule, { now, immutableEvents: true })` (synthesis never changes an event it has evaluated). */
+  compiled?: CompiledRule;
+  /** The rule's query parsed (`parseEsql(rule.query)`). */
+  ast?: EsqlQuery;
+}
+
 /** Synthesises an example and a near miss for an ES|QL rule. */
-export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisResult {
+export function esqlExamples(rule: Rule, now: number, budget = 3000, prepared: EsqlPrepared = {}): SynthesisResult {
   if (rule.query === null) return { ok: false, reason: 'the rule has no query' };
-  const parsed = parseEsql(rule.query);
-  if (!parsed.ok) return { ok: false, reason: 'the query does not parse' };
-  const ast = parsed.ast;
-  const c = compileRule(rule, { now });
+  let ast = prepared.ast;
+  if (ast === undefined) {
+    const parsed = parseEsql(rule.query);
+    if (!parsed.ok) return { ok: false, reason: 'the query does not parse' };
+    ast = parsed.ast;
+  }
+  const c = prepared.compiled ?? compileRule(rule, { now, immutableEvents: true });
   if (c.error !== null || !c.query) return { ok: false, reason: c.error ?? 'no query' };
   const firstAgg = ast.commands.findIndex((x) => x.kind === 'Stats' || x.kind === 'InlineStats');
   const rowCmds = ast.commands.slice(0, firstAgg < 0 ? ast.commands.length : firstAgg);
@@ -612,8 +643,7 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
   const tsField = rule.timestampOverride ?? '@timestamp';
   const t0 = now - 330_000;
   const stamp = (d: Record<string, unknown>, i: number): Record<string, unknown> => {
-    const out = structuredClone(d);
-    setPath(out, tsField, new Date(t0 + i * 100).toISOString());
+    const out = withPath(d, tsField, new Date(t0 + i * 100).toISOString());
     if (tsField !== '@timestamp') setPath(out, '@timestamp', new Date(t0 + i * 100).toISOString());
     return out;
   };
@@ -663,6 +693,12 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
   const used = new Map<string, unknown[]>(vary.map((v) => [v, pools.map((p) => p.sol.assign.get(v)).filter((x) => x !== ABSENT && x !== undefined)]));
   let example: RuleInput | null = null;
   const usedBranches = new Set<string>(pools.map((p) => p.sol.literals.map((l) => `${l.neg ? '-' : '+'}${l.atom.id}`).sort().join(',')));
+  // The events stamped so far (`docs` only grows): each count's input reuses them.
+  const stamped: Record<string, unknown>[] = [];
+  const stampedUpTo = (n: number): Record<string, unknown>[] => {
+    for (let i = stamped.length; i < n; i++) stamped.push(stamp(docs[i] as Record<string, unknown>, i));
+    return stamped.slice(0, n);
+  };
   // Repeating events stops after a share of the work budget (a count, so the outcome is the same on any machine).
   const stopAt = workUsed() + ESQL_REPEAT_WORK;
   for (const n of COUNTS) {
@@ -730,14 +766,14 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000): SynthesisR
       if (workUsed() > stopAt) break;
     }
     if (docs.length < n) break;
-    const input: RuleInput = { events: docs.slice(0, n).map(stamp) };
+    const input: RuleInput = { events: stampedUpTo(n) };
     if (fired(input)) {
       example = input;
       break;
     }
     if (workUsed() > stopAt) break;
   }
-  if (!example) return { ok: false, reason: 'no number of repeated events makes the query return a row', partial: { example: { events: docs.map(stamp) } } };
+  if (!example) return { ok: false, reason: 'no number of repeated events makes the query return a row', partial: { example: { events: stampedUpTo(docs.length) } } };
   const count = example.events.length;
   const rebuild = (map: (d: Record<string, unknown>, i: number) => Record<string, unknown>): RuleInput => ({ events: docs.slice(0, count).map((d, i) => stamp(map(d, i), i)) });
   // Near miss: trigger an exclusion, in every event.

@@ -101,9 +101,34 @@ export function conjuncts(f: Formula): Formula[] {
   return f.t === 'and' ? f.xs : [f];
 }
 
+/** Most results a value memo keeps per atom test (past it, values are tested without memo). */
+export const VALUE_MEMO_LIMIT = 4096;
+
+/**
+ * `test` with a memo of its results for string, number and boolean values: the search asks the
+ * same atom about the same value many times (every search, every candidate list), and a test
+ * runs the evaluator. Tests are pure (the evaluator's predicates at a fixed reference time).
+ */
+export function memoTest(test: (value: unknown) => boolean, limit = VALUE_MEMO_LIMIT): (value: unknown) => boolean {
+  const memo = new Map<unknown, boolean>();
+  return (value) => {
+    const t = typeof value;
+    // -0 is left out: a Map does not tell it from 0.
+    if ((t !== 'string' && t !== 'number' && t !== 'boolean') || Object.is(value, -0)) return test(value);
+    const hit = memo.get(value);
+    if (hit !== undefined) return hit;
+    const r = test(value);
+    if (memo.size < limit) memo.set(value, r);
+    return r;
+  };
+}
+
 export class AtomFactory {
   private next = 0;
   make(a: Omit<Atom, 'id'>): Atom {
-    return { ...a, id: this.next++ };
+    const atom: Atom = { ...a, id: this.next++ };
+    if (atom.test) atom.test = memoTest(atom.test);
+    if (atom.testFalse) atom.testFalse = memoTest(atom.testFalse);
+    return atom;
   }
 }

@@ -10,7 +10,7 @@
  */
 import type { Rule } from '../../model/rule';
 import type { Category, EqlQuery, Expr, Stage } from '../../lang/eql/ast';
-import { parseQuery } from '../../lang';
+import { parseQuery, type ParsedQuery } from '../../lang';
 import type { Lang } from '../automaton';
 import { DEFAULT_CATEGORY_FIELD, DEFAULT_TIMESTAMP_FIELD } from '../events';
 import { compileRule, compileFilters, evaluateCompiledRule, baseRun, type CompiledRule, type RuleInput } from '../rules';
@@ -18,7 +18,7 @@ import { andPred, type Pred } from '../trace';
 import { wildcardLanguage } from '../wildcard';
 import { unicodeCaseInsensitive } from '../automaton';
 import { literalLang, EqlLowering, KqlLowering, LuceneLowering } from './lower';
-import { ABSENT, buildDoc, setPath, type Assigned } from './build';
+import { ABSENT, buildDoc, setPath, withPath, type Assigned } from './build';
 import { andF, AtomFactory, conjuncts, notF, type Formula, type Literal } from './formula';
 import { searchFormula, type Solution } from './solve';
 import { esqlExamples } from './esql';
@@ -50,6 +50,8 @@ export interface SynthesisOptions {
 
 interface Ctx {
   rule: Rule;
+  /** The rule's query, parsed once (null: the rule has none). */
+  parsed: ParsedQuery | null;
   c: CompiledRule;
   now: number;
   tsField: string;
@@ -70,9 +72,7 @@ function queryMatches(c: CompiledRule, events: readonly unknown[]): boolean {
 }
 
 function withTs(doc: Record<string, unknown>, tsField: string, ms: number): Record<string, unknown> {
-  const out = structuredClone(doc);
-  setPath(out, tsField, new Date(ms).toISOString());
-  return out;
+  return withPath(doc, tsField, new Date(ms).toISOString());
 }
 
 /** Negative literals of the rule's Kibana filters (and positive ones for non-negated filters). */
@@ -178,8 +178,8 @@ function trigger(ctx: Ctx, sol: Solution, x: Formula, accept: (doc: Record<strin
 
 function eventFormula(ctx: Ctx): Formula | string {
   const rule = ctx.rule;
-  if (rule.query === null || rule.language === null) return 'the rule has no query';
-  const parsed = parseQuery(rule.language, rule.query);
+  const parsed = ctx.parsed;
+  if (rule.query === null || rule.language === null || parsed === null) return 'the rule has no query';
   if (!parsed.ok) return `the query does not parse: ${parsed.error.message}`;
   const q = parsed.query;
   const lowerCtx = { F: ctx.F, now: ctx.now };
@@ -545,12 +545,14 @@ export const OVER_BUDGET_REASON = 'making an example needs more work than the sy
 function synthesize(rule: Rule, opts: SynthesisOptions): SynthesisResult {
   if (rule.type === 'machine_learning') return { ok: false, reason: `machine learning rules are not evaluable (jobs: ${rule.machineLearning.jobIds.join(', ')})` };
   const now = opts.now ?? Date.now();
-  const c = compileRule(rule, { now });
+  // The query is parsed once, for the evaluator and the synthesiser.
+  const parsed = rule.query !== null && rule.language !== null ? parseQuery(rule.language, rule.query) : null;
+  // Synthesis never changes an event once evaluated (ES|QL reuses the rows of repeated events).
+  const c = compileRule(rule, parsed ? { now, parsed, immutableEvents: true } : { now, immutableEvents: true });
   if (c.error !== null) return { ok: false, reason: c.error };
-  if (rule.language === 'esql') return esqlExamples(rule, now, opts.budget ?? 3000);
-  const ctx: Ctx = { rule, c, now, tsField: rule.timestampOverride ?? DEFAULT_TIMESTAMP_FIELD, budget: opts.budget ?? 3000, F: new AtomFactory() };
-  if (rule.language === 'eql' && rule.query !== null) {
-    const parsed = parseQuery('eql', rule.query);
+  if (rule.language === 'esql') return esqlExamples(rule, now, opts.budget ?? 3000, { compiled: c, ...(parsed?.ok && parsed.query.language === 'esql' ? { ast: parsed.query.ast } : {}) });
+  const ctx: Ctx = { rule, parsed, c, now, tsField: rule.timestampOverride ?? DEFAULT_TIMESTAMP_FIELD, budget: opts.budget ?? 3000, F: new AtomFactory() };
+  if (rule.language === 'eql' && rule.query !== null && parsed !== null) {
     if (!parsed.ok) return { ok: false, reason: 'the query does not parse' };
     if (parsed.query.language === 'eql' && parsed.query.ast.kind !== 'EventQuery') return sequenceExamples(ctx, parsed.query.ast);
   }

@@ -122,8 +122,18 @@ export class FieldSolver {
     }
     const domain = fieldDomain(field, lits.map((l) => l.atom));
     const cands: unknown[] = [];
+    // `seen` makes the duplicate check constant-time (a Set also treats NaN as equal to itself,
+    // which `===` does not: NaN is compared as before).
+    const seen = new Set<unknown>();
     const push = (v: unknown): void => {
-      if (v !== undefined && !cands.some((c) => c === v)) cands.push(v);
+      if (v === undefined) return;
+      if (v !== v) {
+        cands.push(v);
+        return;
+      }
+      if (seen.has(v)) return;
+      seen.add(v);
+      cands.push(v);
     };
     for (const l of pos) for (const c of l.atom.candidates ?? []) push(coerce(c, domain));
     switch (domain) {
@@ -226,7 +236,7 @@ export class FieldSolver {
       // cardinality of 100 distinct values made the search quadratic and its states wide).
       const avoid = this.avoid.get(field);
       const avoided = (avoid ?? []).filter((a): a is string => typeof a === 'string');
-      if (avoided.length > 0) parts.push(L.not(trie(L, avoided.map((a) => Array.from(a, (c) => c.codePointAt(0) as number)))));
+      if (avoided.length > 0) parts.push(L.not(trie(L, avoided.map(codePoints))));
       if (langs === 0) {
         // No positive language: prefer a readable value avoiding the negatives.
         const base = L.catAll([L.literal('example-'), L.star(L.set([97, 122]))]);
@@ -256,22 +266,41 @@ export class FieldSolver {
  * The union of literal strings (code points) as a trie: shared prefixes once, so a derivative
  * by a character touches one branch per distinct next character, not every string.
  */
-function trie(L: Lang, words: readonly (readonly number[])[]): Re {
-  const byFirst = new Map<number, number[][]>();
+function trie(L: Lang, words: readonly (readonly number[])[], depth = 0): Re {
+  // Words grouped by their character at `depth` (the tails are the words from depth + 1 on).
+  const byNext = new Map<number, (readonly number[])[]>();
   let eps = false;
   for (const w of words) {
-    const c = w[0];
+    const c = w[depth];
     if (c === undefined) {
       eps = true;
       continue;
     }
-    const list = byFirst.get(c);
-    if (list) list.push(w.slice(1));
-    else byFirst.set(c, [w.slice(1)]);
+    const list = byNext.get(c);
+    if (list) list.push(w);
+    else byNext.set(c, [w]);
   }
-  const branches: Re[] = [...byFirst].map(([c, tails]) => L.cat(L.char(c), trie(L, tails)));
+  const branches: Re[] = [...byNext].map(([c, tails]) => L.cat(L.char(c), trie(L, tails, depth + 1)));
   if (eps) branches.push(L.eps);
   return L.altList(branches);
+}
+
+/** The code points of a string (`Array.from(s, (c) => c.codePointAt(0))`, without a call per character). */
+export function codePoints(s: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out.push((c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000);
+        i++;
+        continue;
+      }
+    }
+    out.push(c);
+  }
+  return out;
 }
 
 function coerce(v: unknown, domain: Domain): unknown {
