@@ -58,6 +58,7 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
       directMs += performance.now() - t;
       return true;
     }
+    if (ctx.printsInWorkers) return false;
     ahead = printAhead(ctx, ahead, 5);
     return ahead < ctx.model.rules.length;
   };

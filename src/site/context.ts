@@ -31,6 +31,8 @@ export interface SiteContext {
   saveCaches: () => void;
   /** Milliseconds spent preparing, by phase (for the build summary). */
   timings: Record<string, number>;
+  /** The prep workers print the rules' queries (into `printed`): this thread need not print ahead. */
+  printsInWorkers?: boolean;
   /** The Navigator layers, once made (`layersOf`). */
   layers?: LayerFile[];
   /** Settles when examples and markdown are made (`prepareSite` with `background`); pages wait for it. */

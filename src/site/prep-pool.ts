@@ -14,17 +14,21 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SynthesisResult } from '../eval/examples/index';
+import type { PrintParts } from '../views/rule-page';
 import { workerUrl } from '../paths';
 
 export type PrepTask =
   /** Markdown → sanitised HTML, or with `plain` → its plain text (`markdownText`). */
   | { id: number; kind: 'markdown'; texts: string[]; plain?: boolean }
-  | { id: number; kind: 'example'; rule: Record<string, unknown>; now: number };
+  | { id: number; kind: 'example'; rule: Record<string, unknown>; now: number }
+  /** Rules' queries printed, and the printed text analysed (`printParts`). */
+  | { id: number; kind: 'print'; rules: Record<string, unknown>[] };
 
 export type PrepReply =
   | { id: number; kind: 'ready' }
   | { id: number; kind: 'markdown'; html: string[] }
-  | { id: number; kind: 'example'; result: SynthesisResult };
+  | { id: number; kind: 'example'; result: SynthesisResult }
+  | { id: number; kind: 'print'; parts: PrintParts[] };
 
 export interface PrepPoolOptions {
   workers: number;

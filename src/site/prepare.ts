@@ -16,7 +16,8 @@ import { buildSiteModel, type SourceLink } from '../views/site';
 import { DiskCache, digestFiles, hashKey } from './cache';
 import type { SiteContext } from './context';
 import type { SynthesisResult } from '../eval/examples/index';
-import { evaluatorRule } from '../views/rule-page';
+import { evaluatorRule, printedRule, type PrintParts } from '../views/rule-page';
+import type { CatalogRule } from '../catalog/build';
 import { DEFERRED_EXAMPLE, exampleKey, exampleRules, isDeferredExample, openExamplesCache, synthesiseOne, type ExamplesOptions } from './examples';
 import { runPrepPool, type PrepTask } from './prep-pool';
 import { defaultCacheDir, SRC_DIR } from '../paths';
@@ -134,6 +135,18 @@ const MD_BATCH_CHARS = 64_000;
 const MD_BATCH = 96;
 /** Fewer tasks than this are done in this thread. */
 const MIN_POOL_TASKS = 64;
+/** Rules per print task (about a millisecond each). */
+const PRINT_BATCH = 24;
+
+/**
+ * What printing a rule in a worker reads of it: the rule without its texts for people (markdown,
+ * raw TOML, versions) and the catalog's additions, which parsing and analysing never read and
+ * which would only cost copying to the worker.
+ */
+export function printInput(rule: CatalogRule): Record<string, unknown> {
+  const { analysis: _a, similar: _s, rawToml: _r, description: _d, note: _n, setup: _u, versions: _v, references: _f, falsePositives: _p, ...rest } = rule;
+  return { ...rest, rawToml: null, description: '', note: null, setup: null, versions: [], references: [], falsePositives: [] };
+}
 
 /** Cache key of a markdown text's plain-text form (the HTML form's key is `hashKey(md)`). */
 function textKey(md: string): string {
@@ -203,8 +216,24 @@ async function prepareContent(
   }
   const esqlFirst = (task: PrepTask): number => (task.kind === 'example' && task.rule.language === 'esql' ? 0 : 1);
   const tasks: PrepTask[] = [...mdTasks, ...exTasks.sort((a, b) => esqlFirst(a) - esqlFirst(b) || a.id - b.id)];
+  // With workers, they also print the rules' queries (parse, print, parse and analyse the printed
+  // text: a millisecond or so a rule, which this thread would otherwise spend before each rule
+  // page): last, short tasks for the end.
+  const printOf = new Map<number, string[]>();
+  if (workers > 0 && tasks.length >= MIN_POOL_TASKS) {
+    const withQuery = model.rules.filter((r) => r.query !== null && r.language !== null && !ctx.printed.has(r.id));
+    for (let i = 0; i < withQuery.length; i += PRINT_BATCH) {
+      const batch = withQuery.slice(i, i + PRINT_BATCH);
+      const id = nextId++;
+      printOf.set(id, batch.map((r) => r.id));
+      tasks.push({ id, kind: 'print', rules: batch.map(printInput) });
+    }
+    ctx.printsInWorkers = printOf.size > 0;
+  }
   const byId = (id: string) => model.byId.get(id);
   const runHere = (task: PrepTask): void => {
+    // A print task not done: the rule pages print those rules themselves (`printedOf`).
+    if (task.kind === 'print') return;
     if (task.kind === 'markdown') {
       for (const md of task.texts) {
         if (task.plain) mdCache.put(textKey(md), markdownText(md));
@@ -243,6 +272,12 @@ async function prepareContent(
         m.texts.forEach((md, i) => {
           if (m.plain) mdCache.put(textKey(md), reply.html[i] ?? markdownText(md));
           else mdCache.put(hashKey(md), reply.html[i] ?? renderMarkdown(md));
+        });
+      } else if (reply.kind === 'print') {
+        (printOf.get(reply.id) ?? []).forEach((id, i) => {
+          const rule = byId(id);
+          const parts: PrintParts | undefined = reply.parts[i];
+          if (rule && parts && !ctx.printed.has(id)) ctx.printed.set(id, printedRule(rule, parts));
         });
       } else if (reply.kind === 'example') {
         const ex = exOf.get(reply.id);

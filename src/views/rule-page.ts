@@ -178,19 +178,41 @@ export interface PrintedRule {
   parseError: string | null;
 }
 
-export function printRule(rule: Rule, parsed: { query: ReturnType<typeof parseQuery> | null; threatQuery?: ReturnType<typeof parseQuery> | null } | undefined): PrintedRule {
+/** What printing a rule makes besides the rule: plain data (a site build makes it in worker threads). */
+export type PrintParts = Omit<PrintedRule, 'rule'>;
+
+type RuleParse = { query: ReturnType<typeof parseQuery> | null; threatQuery?: ReturnType<typeof parseQuery> | null } | undefined;
+
+/**
+ * The rule's queries as Ruledex prints them, and the analysis of the printed text (its predicate
+ * spans are in the printed text, for highlighting it).
+ */
+export function printParts(rule: Rule, parsed: RuleParse): PrintParts {
   const q = parsed?.query ?? null;
-  if (rule.query === null || rule.language === null || q === null) return { rule, printed: null, threatPrinted: null, analysis: null, parseError: null };
-  if (!q.ok) return { rule, printed: null, threatPrinted: null, analysis: null, parseError: `line ${q.error.line}, column ${q.error.column}: ${q.error.message}` };
+  if (rule.query === null || rule.language === null || q === null) return { printed: null, threatPrinted: null, analysis: null, parseError: null };
+  if (!q.ok) return { printed: null, threatPrinted: null, analysis: null, parseError: `line ${q.error.line}, column ${q.error.column}: ${q.error.message}` };
   const printed = printQuery(q.query);
   let threatPrinted: string | null = null;
-  let next: Rule = { ...rule, query: printed, querySource: null } as Rule;
-  if (next.type === 'threat_match' && parsed?.threatQuery?.ok) {
-    threatPrinted = printQuery(parsed.threatQuery.query);
-    next = { ...next, threatMatch: { ...next.threatMatch, query: threatPrinted, querySource: null } };
-  }
+  if (rule.type === 'threat_match' && parsed?.threatQuery?.ok) threatPrinted = printQuery(parsed.threatQuery.query);
+  const next = printedRuleOf(rule, printed, threatPrinted);
   const analysis = analyseRule(next, parseRuleQueries(next)).analysis;
-  return { rule: next, printed, threatPrinted, analysis, parseError: null };
+  return { printed, threatPrinted, analysis, parseError: null };
+}
+
+/** The rule with its printed queries in place of the written ones. */
+function printedRuleOf(rule: Rule, printed: string, threatPrinted: string | null): Rule {
+  const next = { ...rule, query: printed, querySource: null } as Rule;
+  if (next.type === 'threat_match' && threatPrinted !== null) return { ...next, threatMatch: { ...next.threatMatch, query: threatPrinted, querySource: null } };
+  return next;
+}
+
+/** A printed rule from its parts (`printParts`, made here or in a worker thread). */
+export function printedRule(rule: Rule, parts: PrintParts): PrintedRule {
+  return { rule: parts.printed === null ? rule : printedRuleOf(rule, parts.printed, parts.threatPrinted), ...parts };
+}
+
+export function printRule(rule: Rule, parsed: RuleParse): PrintedRule {
+  return printedRule(rule, printParts(rule, parsed));
 }
 
 function predicateMarks(stages: readonly AnalysisStage[], inRef: 'query' | 'threat_query', offset = 0, only?: number): Mark[] {

@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeExamples } from '../../../src/eval/examples/index';
 import { runPrepPool, type PrepTask } from '../../../src/site/prep-pool';
-import { exampleDeadline } from '../../../src/site/prepare';
+import { exampleDeadline, printInput } from '../../../src/site/prepare';
+import { parseRuleQueries } from '../../../src/lang/rule-queries';
 import { DEFERRED_EXAMPLE, isDeferredExample } from '../../../src/site/examples';
 import { markdownText, renderMarkdown } from '../../../src/views/markdown';
-import { evaluatorRule, rulePage } from '../../../src/views/rule-page';
+import { evaluatorRule, printedRule, printParts, printRule, rulePage } from '../../../src/views/rule-page';
 import { exampleModel, IDS } from './fixture';
 
 const model = await exampleModel();
@@ -15,15 +16,20 @@ if (!rule) throw new Error('no rule');
 describe('the preparation pool', () => {
   it('answers every task as this thread would', async () => {
     const md = ['# Title\n\nSome *text* and <script>x</script>', '- a\n- b'];
+    const printed = model.rules.filter((r) => r.query !== null).slice(0, 6);
     const tasks: PrepTask[] = [
       { id: 0, kind: 'example', rule: evaluatorRule(rule), now: model.now },
       { id: 1, kind: 'markdown', texts: md },
       { id: 2, kind: 'markdown', texts: md, plain: true },
+      { id: 3, kind: 'print', rules: printed.map(printInput) },
     ];
     const progress: number[] = [];
     const out = await runPrepPool(tasks, { workers: 2, deadlineMs: 60_000, onReply: (d) => progress.push(d) });
     expect([out.timedOut, out.failed, out.workerErrors]).toEqual([[], [], []]);
-    expect(progress).toEqual([1, 2, 3]);
+    expect(progress).toEqual([1, 2, 3, 4]);
+    // The rules printed from what the worker gets of them (`printInput`) print as the whole rules do here.
+    expect(out.replies.get(3)).toEqual({ id: 3, kind: 'print', parts: printed.map((r) => printParts(r, parseRuleQueries(r))) });
+    expect(printed.map((r) => printedRule(r, printParts(r, parseRuleQueries(r))))).toEqual(printed.map((r) => printRule(r, parseRuleQueries(r))));
     expect(out.replies.get(1)).toEqual({ id: 1, kind: 'markdown', html: md.map((m) => renderMarkdown(m)) });
     expect(out.replies.get(2)).toEqual({ id: 2, kind: 'markdown', html: md.map((m) => markdownText(m)) });
     expect(out.replies.get(0)).toEqual({ id: 0, kind: 'example', result: JSON.parse(JSON.stringify(synthesizeExamples(rule, { now: model.now }))) });
