@@ -99,7 +99,7 @@ export async function prepareSite(loaded: LoadResult, options: PrepareOptions = 
   const exOpts = options.examples === false ? null : options.examples === true || options.examples === undefined ? {} : options.examples;
   const mdCache = new DiskCache(
     ((dir) => (dir ? join(dir, 'markdown.json') : null))(defaultCacheDir()),
-    digestFiles(['views/markdown.ts', 'views/highlight.ts', 'views/html.ts'].map((f) => join(SRC_DIR, f))),
+    digestFiles(['views/markdown.ts', 'views/markdown-fast.ts', 'views/highlight.ts', 'views/html.ts'].map((f) => join(SRC_DIR, f))),
   );
   const markdown = (md: string) => trustSanitised(mdCache.get(hashKey(md), () => renderMarkdown(md)));
   const plainText = (md: string) => mdCache.get(textKey(md), () => markdownText(md));

@@ -4,6 +4,10 @@
  * passed on), then sanitize-html keeps only a strict allow-list of tags, attributes and URL
  * schemes. Headings are shifted down so they nest under the page's own section heading.
  *
+ * That is the reference path (`renderMarkdownReference`, `markdownTextReference`). Most texts take
+ * the fast path of markdown-fast.ts instead, which gives the same output byte for byte for the
+ * subset of CommonMark it reads and hands anything else (raw HTML included) to the reference path.
+ *
  * Build-time only (sanitize-html is a Node package).
  */
 import type { Nodes, Root, RootContent, Definition } from 'mdast';
@@ -11,7 +15,8 @@ import remarkParse from 'remark-parse';
 import sanitizeHtml from 'sanitize-html';
 import { unified } from 'unified';
 import { escapeHtml, trustSanitised, type SafeHtml } from './html';
-import { highlight, type HighlightLanguage } from './highlight';
+import { highlight } from './highlight';
+import { CODE_LANGS, fastMarkdown, WANT_HTML, WANT_TEXT } from './markdown-fast';
 
 export interface MarkdownOptions {
   /** The level markdown `#` becomes (default 3: under a page's `<h2>` section). */
@@ -44,10 +49,6 @@ const SANITIZE: sanitizeHtml.IOptions = {
     h1: 'h3',
     h2: 'h4',
   },
-};
-
-const CODE_LANGS: Record<string, HighlightLanguage> = {
-  eql: 'eql', kql: 'kuery', kuery: 'kuery', lucene: 'lucene', esql: 'esql', 'es|ql': 'esql', toml: 'toml',
 };
 
 interface Ctx {
@@ -154,6 +155,19 @@ const parser = unified().use(remarkParse);
 
 /** Markdown → sanitised HTML. */
 export function renderMarkdown(markdown: string, options: MarkdownOptions = {}): SafeHtml {
+  const fast = fastMarkdown(markdown, options.topHeading ?? 3, WANT_HTML);
+  return fast !== null ? trustSanitised(fast.html) : renderMarkdownReference(markdown, options);
+}
+
+/** `renderMarkdown` and `markdownText` of the same text, from one parse when the fast path reads it. */
+export function renderMarkdownAndText(markdown: string, options: MarkdownOptions = {}): { html: SafeHtml; text: string } {
+  const fast = fastMarkdown(markdown, options.topHeading ?? 3, WANT_HTML | WANT_TEXT);
+  if (fast !== null) return { html: trustSanitised(fast.html), text: fast.text };
+  return { html: renderMarkdownReference(markdown, options), text: markdownTextReference(markdown) };
+}
+
+/** Markdown → sanitised HTML through remark and sanitize-html (the reference the fast path must equal). */
+export function renderMarkdownReference(markdown: string, options: MarkdownOptions = {}): SafeHtml {
   const tree = parser.parse(markdown) as Root;
   const defs = new Map<string, Definition>();
   collectDefs(tree, defs);
@@ -168,6 +182,12 @@ export function sanitise(html: string): SafeHtml {
 
 /** Plain text of markdown (for meta descriptions and search): no markup, collapsed spaces. */
 export function markdownText(markdown: string): string {
+  const fast = fastMarkdown(markdown, 3, WANT_TEXT);
+  return fast !== null ? fast.text : markdownTextReference(markdown);
+}
+
+/** `markdownText` through remark (the reference the fast path must equal). */
+export function markdownTextReference(markdown: string): string {
   const tree = parser.parse(markdown) as Root;
   const parts: string[] = [];
   const walk = (n: Nodes): void => {
