@@ -183,6 +183,7 @@ function sourceFileOf(path: string, read: ReadOutcome, diagnostics: Diagnostic[]
     diagnostics.push(diagnostic('error', 'unreadable-file', shown, null, `cannot be read: ${reason(read.error.code ? { code: read.error.code } : new Error(read.error.message))}`));
     return null;
   }
+  if ('text' in read) return { path: shown, text: read.text, digest: read.digest };
   const r = toSourceFile(shown, read.bytes);
   if ('text' in r) return r;
   diagnostics.push(r);

@@ -4,14 +4,19 @@
  * milliseconds of system calls, which otherwise come before any decoding.
  *
  * The reader is a tiny worker (plain JavaScript, no loader needed) that reads the paths in order
- * with `readFileSync` and posts their bytes in small batches; `readInThread` hands each file to
- * `onFile` in path order, as it arrives. When no worker can be started, it reads in this thread.
+ * with `readFileSync` and posts them in small batches: a file that is UTF-8 without a NUL byte as
+ * its text (byte-order mark removed) and sha256 digest, as `toSourceFile` makes them, any other
+ * as its bytes (for `toSourceFile` to say what is wrong). `read` hands each file to `onFile` in
+ * path order, as it arrives. When no worker can be started, it reads in this thread.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
-/** One file as read: its bytes, or the error (`code`, else the message) that stopped the read. */
-export type ReadOutcome = { bytes: Buffer } | { error: { code?: string; message: string } };
+/**
+ * One file as read: its text and digest (a UTF-8 file without a NUL byte), else its bytes, or the
+ * error (`code`, else the message) that stopped the read.
+ */
+export type ReadOutcome = { text: string; digest: string } | { bytes: Buffer } | { error: { code?: string; message: string } };
 
 /** Files per message: large enough to keep messages few, small enough to start decoding early. */
 const BATCH = 16;
@@ -19,11 +24,18 @@ const BATCH = 16;
 const READER = `
 const { parentPort } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
+const { isUtf8 } = require('node:buffer');
+const { createHash } = require('node:crypto');
 parentPort.once('message', ({ paths, batch }) => {
   let out = [];
   for (let i = 0; i < paths.length; i++) {
     try {
-      out.push({ bytes: readFileSync(paths[i]) });
+      const buf = readFileSync(paths[i]);
+      if (buf.indexOf(0) >= 0 || !isUtf8(buf)) out.push({ bytes: buf });
+      else {
+        const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+        out.push({ text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') });
+      }
     } catch (e) {
       out.push({ error: { code: e && typeof e.code === 'string' ? e.code : undefined, message: e instanceof Error ? e.message : String(e) } });
     }
@@ -83,8 +95,8 @@ export class ReaderThread {
         const onMessage = (batch: ReadOutcome[] | null): void => {
           if (batch === null) return finish();
           for (const r of batch) {
-            const bytes = 'bytes' in r ? Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) : null;
-            onFile(next, bytes ? { bytes } : r);
+            // Bytes arrive as a plain Uint8Array: make it a Buffer again (no copy).
+            onFile(next, 'bytes' in r ? { bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) } : r);
             next++;
           }
         };

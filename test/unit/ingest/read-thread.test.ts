@@ -3,13 +3,13 @@
  * read; reading through it gives what reading in this thread gives, and `loadSources`, which
  * decodes as files arrive, gives what reading first and decoding after gives.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFiles, ingest } from '../../../src/ingest/ingest';
 import { loadSources } from '../../../src/ingest/load';
-import { listSources, readListed, readListedStreaming } from '../../../src/ingest/read-sources';
+import { listSources, readListed, readListedStreaming, toSourceFile } from '../../../src/ingest/read-sources';
 import { ReaderThread, type ReadOutcome } from '../../../src/ingest/read-thread';
 import { projectRoot } from '../../helpers/shared';
 
@@ -18,24 +18,31 @@ const tmp = mkdtempSync(join(tmpdir(), 'ruledex-reader-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('ReaderThread', () => {
-  it('reads paths in order: bytes, or the error code', async () => {
+  it('reads paths in order: text and digest as toSourceFile makes them, bytes when not UTF-8 text, or the error code', async () => {
     const paths: string[] = [];
     for (let i = 0; i < 40; i++) {
       const p = join(tmp, `f${i}.txt`);
-      writeFileSync(p, `file ${i} ${'x'.repeat(i * 300)}`);
+      writeFileSync(p, `${i === 3 ? '\ufeff' : ''}file ${i} ${'x'.repeat(i * 300)} é`);
       paths.push(p);
     }
+    writeFileSync(join(tmp, 'nul.bin'), Buffer.from([0x61, 0, 0x62]));
+    writeFileSync(join(tmp, 'latin1.txt'), Buffer.from([0x63, 0xe9, 0x0a]));
     paths.splice(17, 0, join(tmp, 'missing.txt'));
+    paths.splice(5, 0, join(tmp, 'nul.bin'), join(tmp, 'latin1.txt'));
     const seen: [number, ReadOutcome][] = [];
     const reader = ReaderThread.start();
     await reader.read(paths, (i, r) => seen.push([i, r]));
     await reader.close();
     expect(seen.map(([i]) => i)).toEqual(paths.map((_, i) => i));
-    const texts = seen.map(([, r]) => ('bytes' in r ? r.bytes.toString('utf8') : `error ${r.error.code}`));
-    expect(texts[17]).toBe('error ENOENT');
-    expect(texts[0]).toBe('file 0 ');
-    expect(texts[40]).toBe(`file 39 ${'x'.repeat(39 * 300)}`);
-    expect(seen.every(([, r]) => !('bytes' in r) || Buffer.isBuffer(r.bytes))).toBe(true);
+    const kinds = seen.map(([, r]) => ('text' in r ? 'text' : 'bytes' in r ? 'bytes' : `error ${r.error.code}`));
+    expect(kinds.filter((k) => k !== 'text')).toEqual(['bytes', 'bytes', 'error ENOENT']);
+    expect([kinds[5], kinds[6], kinds[19]]).toEqual(['bytes', 'bytes', 'error ENOENT']);
+    seen.forEach(([i, r]) => {
+      if ('text' in r) expect({ path: 'p', ...r }).toEqual(toSourceFile('p', readFileSync(paths[i] as string)));
+      if ('bytes' in r) expect(Buffer.isBuffer(r.bytes) && r.bytes.equals(readFileSync(paths[i] as string))).toBe(true);
+    });
+    // The byte-order mark is not part of the text (the digest covers the file's bytes).
+    expect((seen[3]?.[1] as { text: string }).text.startsWith('file 3 ')).toBe(true);
   });
 
   it('reads what readListed reads, file by file', async () => {
