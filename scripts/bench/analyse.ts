@@ -17,7 +17,7 @@ import { docsRoot, hasShared, rulesRoot, SHARED_MISSING } from '../../test/helpe
 import { loadSources } from '../../src/ingest/load';
 import { buildCatalog } from '../../src/catalog/build';
 import { corpusSummaryLines } from '../../src/catalog/corpus';
-import { runAsRuledex, runtimeLine } from './runtime';
+import { runBenchmark } from './runtime';
 import type { Rule } from '../../src/model/rule';
 
 function arg(name: string): number | undefined {
@@ -94,13 +94,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-const relaunched = await runAsRuledex();
-if (relaunched !== null) process.exit(relaunched);
-console.log(runtimeLine());
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+await runBenchmark(main);

@@ -21,7 +21,7 @@ import { synthesizeExamples, type SynthesisResult } from '../../src/eval/example
 import { lastWorkUsed } from '../../src/eval/examples/work';
 import { evaluatorRule } from '../../src/views/rule-page';
 import type { Rule } from '../../src/model/rule';
-import { runAsRuledex, runtimeLine } from './runtime';
+import { runBenchmark } from './runtime';
 
 /** The reference time of the examples (the corpus test's). */
 const NOW = Date.UTC(2025, 0, 15, 12);
@@ -104,13 +104,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-const relaunched = await runAsRuledex();
-if (relaunched !== null) process.exit(relaunched);
-console.log(runtimeLine());
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+await runBenchmark(main);

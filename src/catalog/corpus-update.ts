@@ -25,6 +25,7 @@ import {
   cmp,
   compareIndicators,
   countFor,
+  emptyStats,
   fieldEntry,
   fieldValue,
   indicatorEntry,
@@ -355,21 +356,8 @@ function patch(list: readonly number[], changed: readonly number[], has: (i: num
   return out;
 }
 
-
 function statsOf(input: readonly AnalysedRule[], indicators: readonly IndicatorEntry[]): CorpusStats {
-  const stats: CorpusStats = {
-    rules: input.length,
-    rulesWithIndicators: 0,
-    indicatorRows: 0,
-    indicatorValues: 0,
-    exclusionRows: 0,
-    exclusionValues: 0,
-    scopeRows: 0,
-    distinctIndicatorKeys: 0,
-    distinctExclusionKeys: 0,
-    distinctScopeKeys: 0,
-    sharedIndicatorKeys: 0,
-  };
+  const stats = emptyStats(input.length);
   for (const { analysis: a } of input) {
     stats.indicatorRows += a.indicators.length;
     stats.exclusionRows += a.exclusions.length;

@@ -130,6 +130,23 @@ export interface CorpusIndex {
 
 export const SEP = '|';
 
+/** Totals with every count at zero, for `rules` rules. */
+export function emptyStats(rules: number): CorpusStats {
+  return {
+    rules,
+    rulesWithIndicators: 0,
+    indicatorRows: 0,
+    indicatorValues: 0,
+    exclusionRows: 0,
+    exclusionValues: 0,
+    scopeRows: 0,
+    distinctIndicatorKeys: 0,
+    distinctExclusionKeys: 0,
+    distinctScopeKeys: 0,
+    sharedIndicatorKeys: 0,
+  };
+}
+
 /** The corpus key of a row value: role, field, value kind and the value with letter case folded. */
 export function corpusKey(role: KeyRole, field: string, kind: ValueKind, value: string): string {
   return `${role}${SEP}${field}${SEP}${kind}${SEP}${value.toLowerCase()}`;
@@ -308,19 +325,7 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
   const ruleIndicatorKeys: KeyAcc[][] = [];
   /** Per rule, per row (in `rowsOf` order), the key of each value: filled counts read these. */
   const rowKeys: KeyAcc[][][] = [];
-  const stats: CorpusStats = {
-    rules: input.length,
-    rulesWithIndicators: 0,
-    indicatorRows: 0,
-    indicatorValues: 0,
-    exclusionRows: 0,
-    exclusionValues: 0,
-    scopeRows: 0,
-    distinctIndicatorKeys: 0,
-    distinctExclusionKeys: 0,
-    distinctScopeKeys: 0,
-    sharedIndicatorKeys: 0,
-  };
+  const stats = emptyStats(input.length);
 
   // Pass 1: collect keys.
   input.forEach((r, ri) => {
