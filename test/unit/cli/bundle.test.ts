@@ -85,7 +85,8 @@ describe('the CLI bundle', () => {
         const w = new Worker(new URL(${JSON.stringify(url('decode-worker.mjs'))}));
         const queue = new Int32Array(new SharedArrayBuffer(16));
         queue[1] = 0; queue[2] = 1;
-        w.on('message', (msg) => { if (msg.chunk < 0) { w.terminate(); resolve(); } else results.push(msg.records[0].page.title); });
+        // -2: the worker has loaded; -1: no more chunks.
+        w.on('message', (msg) => { if (msg.chunk === -2) return; if (msg.chunk < 0) { w.terminate(); resolve(); } else results.push(msg.records[0].page.title); });
         w.on('error', reject);
         w.postMessage({ files: [{ path: 'a.md', text: '# A rule [a-rule]\\n\\nWhat it finds.\\n\\n**Rule type**: eql\\n' }], chunks: [[0, 1]], queue });
       });
