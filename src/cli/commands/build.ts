@@ -10,7 +10,7 @@
  * Exit status as for `ruledex catalog`: 2 for unusable arguments or config, 1 for unreadable
  * sources or unwritable output, 0 otherwise (rule diagnostics are reported, not fatal).
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogChunks } from '../../catalog/json';
 import type { ResolvedSource } from '../../config';
@@ -74,6 +74,8 @@ export interface BuildContext {
   out: string;
   options: SiteBuildOptions;
   timings: Record<string, number>;
+  /** The site's `api/catalog.json`, when the site step wrote it: the same text as `catalog.json`. */
+  siteCatalog?: string;
 }
 
 /** One build step: gets the ingested catalog and the output directory, returns what it wrote. */
@@ -85,7 +87,8 @@ export interface BuildStep {
 export const STEPS: BuildStep[] = [
   {
     name: 'site',
-    async run({ built, sources, out, options, timings }) {
+    async run(ctx) {
+      const { built, sources, out, options, timings } = ctx;
       if (!options.site_) return [];
       const { prepareSite } = await import('../../site/prepare');
       const { runAstro, unsafeOutDir } = await import('../../site/astro');
@@ -112,6 +115,8 @@ export const STEPS: BuildStep[] = [
       prepared.context.saveCaches();
       // Markdown and examples are made while Astro bundles: their timings are final only now.
       for (const [k, v] of Object.entries(prepared.context.timings)) if (k !== 'analyse') timings[k] = v;
+      const api = join(out, 'api', 'catalog.json');
+      if (existsSync(api)) ctx.siteCatalog = api;
       const s = distStats(out);
       const outputs: BuildOutput[] = [{ label: 'site', path: `${out} (${s.pages} pages, ${s.files} files)`, bytes: s.bytes }];
       const index = join(out, 'api', 'search-index.json');
@@ -121,8 +126,13 @@ export const STEPS: BuildStep[] = [
   },
   {
     name: 'catalog',
-    run({ built, out }) {
+    run({ built, out, siteCatalog }) {
       const path = join(out, 'catalog.json');
+      // The site wrote the same text as its JSON API's catalog: a copy, not a second serialisation.
+      if (siteCatalog) {
+        copyFileSync(siteCatalog, path);
+        return [{ label: 'JSON', path, bytes: statSync(path).size }];
+      }
       // The analysed catalog with its indexes, as `ruledex catalog --json` writes it.
       const w = writeOutput(path, catalogChunks({ ...built.catalog, corpusStats: built.catalog.stats }));
       if ('error' in w) throw new Error(`cannot write ${path}: ${w.error}`);
@@ -183,10 +193,11 @@ export async function run(args: string[]): Promise<number> {
   const tm = built.timings;
   const timings: Record<string, number> = { read: tm.read, cache: tm.loadCache + tm.saveCache, decode: tm.decode, ingest: built.stats.ingestMs, analyse: built.catalog.timings.analyse, counts: built.catalog.timings.counts };
   const outputs: BuildOutput[] = [];
+  const ctx: BuildContext = { built, sources: resolved.sources, out, options, timings };
   for (const step of STEPS) {
     const t = performance.now();
     try {
-      outputs.push(...(await step.run({ built, sources: resolved.sources, out, options, timings })));
+      outputs.push(...(await step.run(ctx)));
     } catch (e) {
       process.stderr.write(`ruledex build: ${step.name}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;

@@ -79,6 +79,8 @@ describe('ruledex build', () => {
     expect(json.rules.filter((r) => r.analysis === undefined)).toEqual([]);
     expect(Array.isArray(json.fields) && json.fields.length > 0).toBe(true);
     expect(json.corpusStats).toBeDefined();
+    // The site's JSON API serves the same catalog (written once, copied).
+    expect(readFileSync(join(out, 'api', 'catalog.json'), 'utf8')).toBe(readFileSync(join(out, 'catalog.json'), 'utf8'));
   });
 });
 
