@@ -25,7 +25,6 @@ import {
   cmp,
   compareIndicators,
   countFor,
-  emptyStats,
   fieldEntry,
   fieldValue,
   indicatorEntry,
@@ -35,10 +34,10 @@ import {
   rowsOf,
   SEP,
   SimilarRanker,
+  statsOf,
   type CorpusIndex,
   type CorpusOptions,
   type CorpusRule,
-  type CorpusStats,
   type FieldEntry,
   type FieldValueCount,
   type IndicatorEntry,
@@ -354,24 +353,4 @@ function patch(list: readonly number[], changed: readonly number[], has: (i: num
   }
   for (; c < changed.length; c++) if (has(changed[c] as number)) out.push(changed[c] as number);
   return out;
-}
-
-function statsOf(input: readonly AnalysedRule[], indicators: readonly IndicatorEntry[]): CorpusStats {
-  const stats = emptyStats(input.length);
-  for (const { analysis: a } of input) {
-    stats.indicatorRows += a.indicators.length;
-    stats.exclusionRows += a.exclusions.length;
-    stats.scopeRows += a.scope.length;
-    if (a.indicators.length > 0) stats.rulesWithIndicators++;
-    for (const row of a.indicators) stats.indicatorValues += row.values.length;
-    for (const row of a.exclusions) stats.exclusionValues += row.values.length;
-  }
-  for (const e of indicators) {
-    if (e.scope) stats.distinctScopeKeys++;
-    else if (e.role === 'indicator') {
-      stats.distinctIndicatorKeys++;
-      if (e.rules >= 2) stats.sharedIndicatorKeys++;
-    } else stats.distinctExclusionKeys++;
-  }
-  return stats;
 }

@@ -130,10 +130,10 @@ export interface CorpusIndex {
 
 export const SEP = '|';
 
-/** Totals with every count at zero, for `rules` rules. */
-export function emptyStats(rules: number): CorpusStats {
-  return {
-    rules,
+/** The corpus totals of the analyses and the indicators index made from them. */
+export function statsOf(input: readonly AnalysedRule[], indicators: readonly IndicatorEntry[]): CorpusStats {
+  const stats: CorpusStats = {
+    rules: input.length,
     rulesWithIndicators: 0,
     indicatorRows: 0,
     indicatorValues: 0,
@@ -145,6 +145,22 @@ export function emptyStats(rules: number): CorpusStats {
     distinctScopeKeys: 0,
     sharedIndicatorKeys: 0,
   };
+  for (const { analysis: a } of input) {
+    stats.indicatorRows += a.indicators.length;
+    stats.exclusionRows += a.exclusions.length;
+    stats.scopeRows += a.scope.length;
+    if (a.indicators.length > 0) stats.rulesWithIndicators++;
+    for (const row of a.indicators) stats.indicatorValues += row.values.length;
+    for (const row of a.exclusions) stats.exclusionValues += row.values.length;
+  }
+  for (const e of indicators) {
+    if (e.scope) stats.distinctScopeKeys++;
+    else if (e.role === 'indicator') {
+      stats.distinctIndicatorKeys++;
+      if (e.rules >= 2) stats.sharedIndicatorKeys++;
+    } else stats.distinctExclusionKeys++;
+  }
+  return stats;
 }
 
 /** The corpus key of a row value: role, field, value kind and the value with letter case folded. */
@@ -325,17 +341,10 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
   const ruleIndicatorKeys: KeyAcc[][] = [];
   /** Per rule, per row (in `rowsOf` order), the key of each value: filled counts read these. */
   const rowKeys: KeyAcc[][][] = [];
-  const stats = emptyStats(input.length);
 
   // Pass 1: collect keys.
   input.forEach((r, ri) => {
     const a = r.analysis;
-    stats.indicatorRows += a.indicators.length;
-    stats.exclusionRows += a.exclusions.length;
-    stats.scopeRows += a.scope.length;
-    if (a.indicators.length > 0) stats.rulesWithIndicators++;
-    for (const row of a.indicators) stats.indicatorValues += row.values.length;
-    for (const row of a.exclusions) stats.exclusionValues += row.values.length;
     const mineInd: KeyAcc[] = [];
     const perRow: KeyAcc[][] = [];
     for (const { row, role } of rowsOf(a)) {
@@ -407,15 +416,7 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
     return ids.length > 1 && !idSorted ? ids.sort(cmp) : ids;
   };
   const indicators: IndicatorEntry[] = [];
-  for (const acc of keys) {
-    const scope = isScopeField(acc.field);
-    if (scope) stats.distinctScopeKeys++;
-    else if (acc.role === 'indicator') {
-      stats.distinctIndicatorKeys++;
-      if (acc.rules.length >= 2) stats.sharedIndicatorKeys++;
-    } else stats.distinctExclusionKeys++;
-    indicators.push(indicatorEntry(acc, scope, idsOf(acc.rules)));
-  }
+  for (const acc of keys) indicators.push(indicatorEntry(acc, isScopeField(acc.field), idsOf(acc.rules)));
   sortIndicators(indicators);
 
   const fieldEntries: FieldEntry[] = [];
@@ -425,7 +426,7 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
   }
   fieldEntries.sort((a, b) => cmp(a.field, b.field));
 
-  return { rules, fields: fieldEntries, indicators, stats };
+  return { rules, fields: fieldEntries, indicators, stats: statsOf(input, indicators) };
 }
 
 /**

@@ -42,8 +42,13 @@ export interface ParallelOptions extends IngestHooks {
  * the cores, at most 3. `--workers N` overrides this.
  */
 export function defaultWorkers(markdownCount: number, cores = availableParallelism()): number {
-  if (markdownCount < 60 || cores < 3) return 0;
+  if (markdownCount < 60 || !workersPay(cores)) return 0;
   return Math.min(3, cores - 1);
+}
+
+/** Whether decode workers can pay on a machine with `cores` cores, whatever the input. */
+export function workersPay(cores = availableParallelism()): boolean {
+  return cores >= 3;
 }
 
 const MD_CHUNK = 8;

@@ -5,7 +5,7 @@
  * Without decode workers (the default on machines with fewer than 3 cores), a reader thread
  * reads the files while this thread decodes those already read (`readListedStreaming`).
  */
-import { DecodePool, defaultWorkers } from './decode-parallel';
+import { DecodePool, defaultWorkers, workersPay } from './decode-parallel';
 import { decodeFile, ingest } from './ingest';
 import { ReaderThread } from './read-thread';
 import { listSources, readListed, readListedStreaming, type ReadSourcesResult } from './read-sources';
@@ -35,7 +35,7 @@ export interface LoadResult {
 }
 
 export async function loadSources(dirs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
-  if (options.workers === 0 || (options.workers === undefined && defaultWorkers(Number.MAX_SAFE_INTEGER) === 0)) return loadStreaming(dirs, options);
+  if (options.workers === 0 || (options.workers === undefined && !workersPay())) return loadStreaming(dirs, options);
   const t0 = performance.now();
   const listing = listSources(dirs);
   // Start decode workers now: they load while this thread reads the files.

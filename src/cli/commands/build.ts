@@ -142,15 +142,20 @@ export const STEPS: BuildStep[] = [
   // The static site (Astro pages, search index) comes here.
 ];
 
+/** The site's options, which `ruledex dev` takes too. */
+export const SITE_OPTIONS = {
+  attack: { type: 'string' },
+  base: { type: 'string' },
+  site: { type: 'string' },
+  title: { type: 'string' },
+  'no-examples': { type: 'boolean' },
+} as const;
+
 export async function run(args: string[]): Promise<number> {
   const opts = commandOptions('build', args, {
     ...INGEST_OPTIONS,
+    ...SITE_OPTIONS,
     out: { type: 'string' },
-    attack: { type: 'string' },
-    base: { type: 'string' },
-    site: { type: 'string' },
-    title: { type: 'string' },
-    'no-examples': { type: 'boolean' },
     'catalog-only': { type: 'boolean' },
   }, HELP);
   if ('exit' in opts) return opts.exit;

@@ -16,6 +16,7 @@ import { watchTree, type TreeWatcher } from '../../sources/watch';
 import type { SiteContext } from '../../site/context';
 import { normaliseBase, normaliseSite } from '../../views/urls';
 import { buildWithProgress, INGEST_OPTIONS, ingestArgs, sourcesBuilder, type IngestArgs } from './catalog';
+import { SITE_OPTIONS } from './build';
 import { commandOptions } from '../args';
 
 const HELP = `usage: ruledex dev [--config FILE] [--source DIR ...] [--port N] [--host HOST] [--cache-dir DIR]
@@ -107,14 +108,10 @@ const WATCHED = /\.(toml|md|json)$/i;
 export async function run(args: string[]): Promise<number> {
   const opts = commandOptions('dev', args, {
     ...INGEST_OPTIONS,
-    attack: { type: 'string' },
-    base: { type: 'string' },
-    site: { type: 'string' },
-    title: { type: 'string' },
+    ...SITE_OPTIONS,
     port: { type: 'string' },
     host: { type: 'string' },
     debounce: { type: 'string' },
-    'no-examples': { type: 'boolean' },
   }, HELP);
   if ('exit' in opts) return opts.exit;
   const values = opts.values;
