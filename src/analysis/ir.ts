@@ -4,6 +4,7 @@
  * per AST (see `eql.ts`, `kql.ts`, `lucene.ts`, `esql.ts`, `filters.ts`); `predicatesOf` is one
  * pass over the lowered form.
  */
+import { flatString } from '../model/flat-string';
 import { assertNever } from '../model/rule';
 import type { Loc } from '../model/span';
 import { isCidr } from './kinds';
@@ -91,7 +92,8 @@ function toPredicate(a: Atom, negated: boolean, inExclusion: boolean, optional: 
   const p: Predicate = {
     in: a.in,
     loc: a.loc,
-    text: a.text,
+    // Printed by concatenation; kept as long as the catalog (see flatString).
+    text: flatString(a.text),
     field: a.field,
     fields: a.fields,
     values: cidrValues(a.values),

@@ -236,7 +236,8 @@ function unionSize(a: readonly number[], b: readonly number[]): number {
 /** A key's accumulator, at its first occurrence (`occur` records that occurrence). */
 export function newKeyAcc(role: KeyRole, field: string, kind: ValueKind, folded: string, spelling: string, caseInsensitive: boolean): KeyAcc {
   return {
-    key: `${role}${SEP}${field}${SEP}${kind}${SEP}${folded}`,
+    // Joined, not a template literal: one flat string at once (see model/flat-string.ts).
+    key: [role, field, kind, folded].join(SEP),
     role,
     field,
     kind,
