@@ -3,14 +3,20 @@
  * already read while the next ones are read: a few thousand small files cost a few hundred
  * milliseconds of system calls, which otherwise come before any decoding.
  *
- * The reader is a tiny worker (plain JavaScript, no loader needed) that reads the paths in order
- * with `readFileSync` and posts them in small batches: a file that is UTF-8 without a NUL byte as
- * its text (byte-order mark removed) and sha256 digest, as `toSourceFile` makes them, any other
- * as its bytes (for `toSourceFile` to say what is wrong). `read` hands each file to `onFile` in
- * path order, as it arrives. When no worker can be started, it reads in this thread.
+ * The reader is a tiny worker (plain JavaScript, no loader needed) that reads the paths with
+ * `readFileSync` and posts them in small batches: a file that is UTF-8 without a NUL byte as its
+ * text (byte-order mark removed) and sha256 digest, as `toSourceFile` makes them, any other as its
+ * bytes (for `toSourceFile` to say what is wrong). The two threads share the work: each takes the
+ * next paths from a shared counter (the reader 16 at a time, this thread one), so this thread
+ * reads files itself whenever it has nothing to decode (while the reader starts, which takes a
+ * good part of 100 ms, and whenever it waits for a batch), and waits only when every path is
+ * taken. `read` hands each file to `onFile` in path order. When no worker can be started, or the
+ * reader stops delivering, this thread reads the rest.
  */
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /**
  * One file as read: its text and digest (a UTF-8 file without a NUL byte), else its bytes, or the
@@ -18,39 +24,52 @@ import { Worker } from 'node:worker_threads';
  */
 export type ReadOutcome = { text: string; digest: string } | { bytes: Buffer } | { error: { code?: string; message: string } };
 
-/** Files per message: large enough to keep messages few, small enough to start decoding early. */
+/** Files the reader takes at a time: large enough to keep messages few, small enough to start decoding early. */
 const BATCH = 16;
+/** How long this thread waits for a batch before it reads the files the reader took itself. */
+const STALL_MS = 2000;
+
+/** The shared counter's slots: the next path nobody has taken, and the number of batches posted. */
+const NEXT = 0;
+const POSTED = 1;
 
 const READER = `
 const { parentPort } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const { isUtf8 } = require('node:buffer');
 const { createHash } = require('node:crypto');
-parentPort.once('message', ({ paths, batch }) => {
-  let out = [];
-  for (let i = 0; i < paths.length; i++) {
-    try {
-      const buf = readFileSync(paths[i]);
-      if (buf.indexOf(0) >= 0 || !isUtf8(buf)) out.push({ bytes: buf });
-      else {
-        const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-        out.push({ text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') });
-      }
-    } catch (e) {
-      out.push({ error: { code: e && typeof e.code === 'string' ? e.code : undefined, message: e instanceof Error ? e.message : String(e) } });
-    }
-    if (out.length >= batch || i === paths.length - 1) {
-      parentPort.postMessage(out);
-      out = [];
-    }
+function readOne(path) {
+  try {
+    const buf = readFileSync(path);
+    if (buf.indexOf(0) >= 0 || !isUtf8(buf)) return { bytes: buf };
+    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+    return { text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') };
+  } catch (e) {
+    return { error: { code: e && typeof e.code === 'string' ? e.code : undefined, message: e instanceof Error ? e.message : String(e) } };
   }
-  parentPort.postMessage(null);
+}
+parentPort.once('message', ({ paths, batch, port, shared }) => {
+  for (;;) {
+    const start = Atomics.add(shared, ${NEXT}, batch);
+    if (start >= paths.length) break;
+    const end = Math.min(start + batch, paths.length);
+    const out = [];
+    for (let i = start; i < end; i++) out.push(readOne(paths[i]));
+    port.postMessage({ start, out });
+    Atomics.add(shared, ${POSTED}, 1);
+    Atomics.notify(shared, ${POSTED});
+  }
+  port.close();
 });
 `;
 
+/** What the reader makes of one file, made in this thread (the same code as READER's `readOne`). */
 function outcome(path: string): ReadOutcome {
   try {
-    return { bytes: readFileSync(path) };
+    const buf = readFileSync(path);
+    if (buf.indexOf(0) >= 0 || !isUtf8(buf)) return { bytes: buf };
+    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+    return { text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') };
   } catch (e) {
     const code = e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
     return { error: { ...(code ? { code } : {}), message: e instanceof Error ? e.message : String(e) } };
@@ -78,35 +97,63 @@ export class ReaderThread {
   }
 
   /**
-   * Reads `paths` and calls `onFile(i, outcome)` for each, in order. In this thread when the
-   * reader could not start or stopped (the files it had not delivered are read here).
+   * Reads `paths` and calls `onFile(i, outcome)` for each, in order, sharing the reads with the
+   * reader (see above); in this thread alone when the reader could not start. `share: false`
+   * leaves every read to the reader while it delivers (for tests: which thread reads a file does
+   * not change what `onFile` gets).
    */
-  async read(paths: readonly string[], onFile: (i: number, r: ReadOutcome) => void): Promise<void> {
+  async read(paths: readonly string[], onFile: (i: number, r: ReadOutcome) => void, options: { share?: boolean } = {}): Promise<void> {
     const w = this.worker;
-    let next = 0;
-    if (w !== null && paths.length > 0) {
-      await new Promise<void>((resolve) => {
-        const finish = (): void => {
-          w.off('message', onMessage);
-          w.off('error', finish);
-          w.off('exit', finish);
-          resolve();
-        };
-        const onMessage = (batch: ReadOutcome[] | null): void => {
-          if (batch === null) return finish();
-          for (const r of batch) {
-            // Bytes arrive as a plain Uint8Array: make it a Buffer again (no copy).
-            onFile(next, 'bytes' in r ? { bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) } : r);
-            next++;
-          }
-        };
-        w.on('message', onMessage);
-        w.once('error', finish);
-        w.once('exit', finish);
-        w.postMessage({ paths, batch: BATCH });
-      });
+    const n = paths.length;
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    let port: MessagePort | null = null;
+    if (w !== null && n > 0) {
+      const channel = new MessageChannel();
+      try {
+        w.postMessage({ paths, batch: BATCH, port: channel.port2, shared }, [channel.port2]);
+        port = channel.port1;
+      } catch {
+        channel.port1.close();
+      }
     }
-    for (; next < paths.length; next++) onFile(next, outcome(paths[next] as string));
+    /** Files read (by either thread) and not yet handed to `onFile`. */
+    const ready = new Map<number, ReadOutcome>();
+    let next = 0;
+    try {
+      while (next < n) {
+        const r = ready.get(next);
+        if (r !== undefined) {
+          ready.delete(next);
+          onFile(next, r);
+          next++;
+          continue;
+        }
+        if (port !== null) {
+          const m = receiveMessageOnPort(port) as { message: { start: number; out: ReadOutcome[] } } | undefined;
+          if (m !== undefined) {
+            const { start, out } = m.message;
+            out.forEach((o, k) => {
+              // Bytes arrive as a plain Uint8Array: make it a Buffer again (no copy).
+              if (start + k >= next && !ready.has(start + k)) ready.set(start + k, 'bytes' in o ? { bytes: Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength) } : o);
+            });
+            continue;
+          }
+        }
+        const i = port === null || options.share !== false ? Atomics.add(shared, NEXT, 1) : n;
+        if (i < n) {
+          ready.set(i, outcome(paths[i] as string));
+          continue;
+        }
+        // Every path is taken and the next one is the reader's: wait for its next batch, or
+        // read what it took here when it stops delivering.
+        const posted = Atomics.load(shared, POSTED);
+        if (port === null || Atomics.wait(shared, POSTED, posted, STALL_MS) === 'timed-out') {
+          for (let k = next; k < n; k++) if (!ready.has(k)) ready.set(k, outcome(paths[k] as string));
+        }
+      }
+    } finally {
+      port?.close();
+    }
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual as isEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFiles, ingest } from '../../../src/ingest/ingest';
 import { loadSources } from '../../../src/ingest/load';
@@ -18,7 +19,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'ruledex-reader-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('ReaderThread', () => {
-  it('reads paths in order: text and digest as toSourceFile makes them, bytes when not UTF-8 text, or the error code', async () => {
+  // Either thread may read a file; `share: false` leaves them all to the reader thread.
+  it.each([true, false])('reads paths in order: text and digest as toSourceFile makes them, bytes when not UTF-8 text, or the error code (share %s)', async (share) => {
     const paths: string[] = [];
     for (let i = 0; i < 40; i++) {
       const p = join(tmp, `f${i}.txt`);
@@ -31,7 +33,7 @@ describe('ReaderThread', () => {
     paths.splice(5, 0, join(tmp, 'nul.bin'), join(tmp, 'latin1.txt'));
     const seen: [number, ReadOutcome][] = [];
     const reader = ReaderThread.start();
-    await reader.read(paths, (i, r) => seen.push([i, r]));
+    await reader.read(paths, (i, r) => seen.push([i, r]), { share });
     await reader.close();
     expect(seen.map(([i]) => i)).toEqual(paths.map((_, i) => i));
     const kinds = seen.map(([, r]) => ('text' in r ? 'text' : 'bytes' in r ? 'bytes' : `error ${r.error.code}`));
@@ -43,6 +45,22 @@ describe('ReaderThread', () => {
     });
     // The byte-order mark is not part of the text (the digest covers the file's bytes).
     expect((seen[3]?.[1] as { text: string }).text.startsWith('file 3 ')).toBe(true);
+  });
+
+  it('shares the reads of many files between the two threads, in order', async () => {
+    const listing = listSources(dirs);
+    const paths = Array.from({ length: 40 }, () => listing.rulePaths).flat();
+    const order: number[] = [];
+    const reader = ReaderThread.start();
+    let same = 0;
+    await reader.read(paths, (i, r) => {
+      order.push(i);
+      const bytes = readFileSync(paths[i] as string);
+      if ('text' in r ? isEqual({ path: 'p', ...r }, toSourceFile('p', bytes)) : 'bytes' in r && r.bytes.equals(bytes)) same++;
+    });
+    await reader.close();
+    expect(order).toEqual(paths.map((_, i) => i));
+    expect(same).toBe(paths.length);
   });
 
   it('reads what readListed reads, file by file', async () => {
