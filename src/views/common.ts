@@ -43,7 +43,22 @@ export function ruleTechniques(rule: CatalogRule): string[] {
   return [...out].sort();
 }
 
+/**
+ * Each rule's list item, made once per site model: rules appear in many lists (their tactics,
+ * techniques, fields, tags, integrations, the browse and changes pages), tens of thousands of
+ * items over the corpus. Callers share the item and must not change it (they spread it to add).
+ */
+const itemsByModel = new WeakMap<SiteModel, WeakMap<CatalogRule, RuleItem>>();
+
 export function ruleItem(model: SiteModel, rule: CatalogRule): RuleItem {
+  let items = itemsByModel.get(model);
+  if (items === undefined) itemsByModel.set(model, (items = new WeakMap()));
+  let item = items.get(rule);
+  if (item === undefined) items.set(rule, (item = makeRuleItem(model, rule)));
+  return item;
+}
+
+function makeRuleItem(model: SiteModel, rule: CatalogRule): RuleItem {
   return {
     id: rule.id,
     name: rule.name,

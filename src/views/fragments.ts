@@ -12,7 +12,16 @@ import type { BrowseRow } from './browse';
 /** Rows with more values than this show them inline (a compact paragraph) instead of a list. */
 export const MAX_LISTED_VALUES = 30;
 
+/** A rule item's markup, made once per item (items are shared: see `ruleItem`). */
+const innerHtml = new WeakMap<RuleItem, string>();
+
 function ruleItemInner(r: RuleItem): string {
+  let s = innerHtml.get(r);
+  if (s === undefined) innerHtml.set(r, (s = makeRuleItemInner(r)));
+  return s;
+}
+
+function makeRuleItemInner(r: RuleItem): string {
   let s = `<a href="${e(r.href)}">${e(r.name)}</a> <span class="badge sev-${e(r.severityClass)}">${e(r.severity)}</span> <span class="muted small">${e(r.typeLabel)}</span>`;
   if (r.buildingBlock) s += ' <span class="muted small">building block</span>';
   if (r.deprecated) s += ' <span class="muted small">deprecated</span>';
