@@ -343,12 +343,13 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
   /** Per rule, per row (in `rowsOf` order), the key of each value: filled counts read these. */
   const rowKeys: KeyAcc[][][] = [];
 
-  // Pass 1: collect keys.
+  // Pass 1: collect keys. Rows in `rowsOf` order (indicators, exclusions, scope), with indexed
+  // loops (see `SimilarRanker.rank`).
   input.forEach((r, ri) => {
     const a = r.analysis;
     const mineInd: KeyAcc[] = [];
     const perRow: KeyAcc[][] = [];
-    for (const { row, role } of rowsOf(a)) {
+    const visit = (row: AnalysisRow, role: KeyRole): void => {
       const accs: KeyAcc[] = [];
       perRow.push(accs);
       const kind = valueKindOf(row.kind);
@@ -370,22 +371,30 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
       const si = slot(role, kind);
       let byValue = f.values[si];
       if (byValue === undefined) f.values[si] = byValue = new Map();
-      for (const v of row.values) {
-        const folded = v.value.toLowerCase();
+      const values = row.values;
+      for (let k = 0; k < values.length; k++) {
+        const spelling = (values[k] as { value: string }).value;
+        const folded = spelling.toLowerCase();
         let acc = byValue.get(folded);
         if (acc === undefined) {
-          acc = newKeyAcc(role, row.field, kind, folded, v.value, row.caseInsensitive);
+          acc = newKeyAcc(role, row.field, kind, folded, spelling, row.caseInsensitive);
           byValue.set(folded, acc);
           keys.push(acc);
           f.keys.push(acc);
         }
-        occur(acc, ri, v.value, row.caseInsensitive);
+        occur(acc, ri, spelling, row.caseInsensitive);
         accs.push(acc);
         if (acc.rules[acc.rules.length - 1] !== ri) {
           acc.rules.push(ri);
           if (role === 'indicator' && !isScopeField(row.field)) mineInd.push(acc);
         }
       }
+    };
+    for (let k = 0; k < a.indicators.length; k++) visit(a.indicators[k] as AnalysisRow, 'indicator');
+    for (let k = 0; k < a.exclusions.length; k++) visit(a.exclusions[k] as AnalysisRow, 'exclusion');
+    for (let k = 0; k < a.scope.length; k++) {
+      const row = a.scope[k] as ScopeRow;
+      visit(row, row.excluded ? 'exclusion' : 'indicator');
     }
     ruleIndicatorKeys.push(mineInd);
     rowKeys.push(perRow);
@@ -548,9 +557,13 @@ export class SimilarRanker {
       if (shared !== bs[k]) return shared > (bs[k] as number);
       return id(j) < id(bj[k] as number);
     };
+    // Indexed loops: this runs over hundreds of thousands of list entries, mostly before the
+    // compiler optimises it, and a for-of loop allocates an iterator result per entry until then.
     let nt = 0;
-    for (const rules of lists) {
-      for (const j of rules) {
+    for (let l = 0; l < lists.length; l++) {
+      const rules = lists[l] as readonly number[];
+      for (let k = 0; k < rules.length; k++) {
+        const j = rules[k] as number;
         if (j === i) continue;
         if (count[j] === 0) touched[nt++] = j;
         count[j] = (count[j] as number) + 1;

@@ -164,8 +164,8 @@ class Fields {
 
   /** Keys nobody took go to `extra` under their dotted path. */
   rest(): void {
-    for (const [k, v] of Object.entries(this.obj)) {
-      if (!this.used.has(k)) setOwn(this.ctx.extra, this.sub(k), v);
+    for (const k of Object.keys(this.obj)) {
+      if (!this.used.has(k)) setOwn(this.ctx.extra, this.sub(k), this.obj[k]);
     }
   }
 }
