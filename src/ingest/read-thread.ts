@@ -12,17 +12,40 @@
  * good part of 100 ms, and whenever it waits for a batch), and waits only when every path is
  * taken. `read` hands each file to `onFile` in path order. When no worker can be started, or the
  * reader stops delivering, this thread reads the rest.
+ *
+ * With `stamps`, each file is `stat`ed first and its outcome carries its stamp (size, mtime,
+ * ctime; null when it was modified less than `racyMs` before, see src/sources/read.ts); a file
+ * whose stamp equals the one known for its path is not opened (`unchanged`).
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+
+/** A file's size and times (`fs.Stats` fields), as the build cache records them. */
+export interface Stamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
 
 /**
  * One file as read: its text and digest (a UTF-8 file without a NUL byte), else its bytes, or the
- * error (`code`, else the message) that stopped the read.
+ * error (`code`, else the message) that stopped the read; with stamps, its stamp too, or only its
+ * stamp when that equals the known one (`unchanged`).
  */
-export type ReadOutcome = { text: string; digest: string } | { bytes: Buffer } | { error: { code?: string; message: string } };
+export type ReadOutcome =
+  | { text: string; digest: string; stamp?: Stamp | null }
+  | { bytes: Buffer; stamp?: Stamp | null }
+  | { unchanged: Stamp }
+  | { error: { code?: string; message: string } };
+
+/** What `read` stamps files against: the known stamp of each path (null or undefined when none). */
+export interface StampOptions {
+  known: readonly (Stamp | null | undefined)[];
+  /** Files modified less than this long (ms) before being stat'ed get a null stamp. */
+  racyMs: number;
+}
 
 /** Files the reader takes at a time: large enough to keep messages few, small enough to start decoding early. */
 const BATCH = 16;
@@ -35,26 +58,35 @@ const POSTED = 1;
 
 const READER = `
 const { parentPort } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
+const { readFileSync, statSync } = require('node:fs');
 const { isUtf8 } = require('node:buffer');
 const { createHash } = require('node:crypto');
-function readOne(path) {
+function readOne(path, stamps, i) {
   try {
+    let stamp;
+    if (stamps) {
+      const st = statSync(path);
+      stamp = Date.now() - st.mtimeMs > stamps.racyMs ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : null;
+      const k = stamps.known[i];
+      if (stamp && k && k.size === stamp.size && k.mtimeMs === stamp.mtimeMs && k.ctimeMs === stamp.ctimeMs) return { unchanged: stamp };
+    }
     const buf = readFileSync(path);
-    if (buf.indexOf(0) >= 0 || !isUtf8(buf)) return { bytes: buf };
+    if (buf.indexOf(0) >= 0 || !isUtf8(buf)) return stamps ? { bytes: buf, stamp } : { bytes: buf };
     const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-    return { text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') };
+    const r = { text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') };
+    if (stamps) r.stamp = stamp;
+    return r;
   } catch (e) {
     return { error: { code: e && typeof e.code === 'string' ? e.code : undefined, message: e instanceof Error ? e.message : String(e) } };
   }
 }
-parentPort.once('message', ({ paths, batch, port, shared }) => {
+parentPort.on('message', ({ paths, batch, port, shared, stamps }) => {
   for (;;) {
     const start = Atomics.add(shared, ${NEXT}, batch);
     if (start >= paths.length) break;
     const end = Math.min(start + batch, paths.length);
     const out = [];
-    for (let i = start; i < end; i++) out.push(readOne(paths[i]));
+    for (let i = start; i < end; i++) out.push(readOne(paths[i], stamps, i));
     port.postMessage({ start, out });
     Atomics.add(shared, ${POSTED}, 1);
     Atomics.notify(shared, ${POSTED});
@@ -64,19 +96,28 @@ parentPort.once('message', ({ paths, batch, port, shared }) => {
 `;
 
 /** What the reader makes of one file, made in this thread (the same code as READER's `readOne`). */
-function outcome(path: string): ReadOutcome {
+function outcome(path: string, stamps: StampOptions | undefined, i: number): ReadOutcome {
   try {
+    let stamp: Stamp | null = null;
+    if (stamps) {
+      const st = statSync(path);
+      stamp = Date.now() - st.mtimeMs > stamps.racyMs ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : null;
+      const k = stamps.known[i];
+      if (stamp && k && k.size === stamp.size && k.mtimeMs === stamp.mtimeMs && k.ctimeMs === stamp.ctimeMs) return { unchanged: stamp };
+    }
     const buf = readFileSync(path);
-    if (buf.indexOf(0) >= 0 || !isUtf8(buf)) return { bytes: buf };
+    if (buf.indexOf(0) >= 0 || !isUtf8(buf)) return stamps ? { bytes: buf, stamp } : { bytes: buf };
     const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-    return { text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') };
+    const r: { text: string; digest: string; stamp?: Stamp | null } = { text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') };
+    if (stamps) r.stamp = stamp;
+    return r;
   } catch (e) {
     const code = e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
     return { error: { ...(code ? { code } : {}), message: e instanceof Error ? e.message : String(e) } };
   }
 }
 
-/** A started reader: `read` streams the files of `paths` (call it once). */
+/** A started reader: `read` streams the files of `paths` (one read at a time). */
 export class ReaderThread {
   private readonly worker: Worker | null;
 
@@ -98,11 +139,12 @@ export class ReaderThread {
 
   /**
    * Reads `paths` and calls `onFile(i, outcome)` for each, in order, sharing the reads with the
-   * reader (see above); in this thread alone when the reader could not start. `share: false`
-   * leaves every read to the reader while it delivers (for tests: which thread reads a file does
-   * not change what `onFile` gets).
+   * reader (see above); in this thread alone when the reader could not start. `stamps` stats the
+   * files first (see above). `share: false` leaves every read to the reader while it delivers
+   * (for tests: which thread reads a file does not change what `onFile` gets).
    */
-  async read(paths: readonly string[], onFile: (i: number, r: ReadOutcome) => void, options: { share?: boolean } = {}): Promise<void> {
+  async read(paths: readonly string[], onFile: (i: number, r: ReadOutcome) => void, options: { share?: boolean; stamps?: StampOptions } = {}): Promise<void> {
+    const stamps = options.stamps;
     const w = this.worker;
     const n = paths.length;
     const shared = new Int32Array(new SharedArrayBuffer(8));
@@ -110,7 +152,7 @@ export class ReaderThread {
     if (w !== null && n > 0) {
       const channel = new MessageChannel();
       try {
-        w.postMessage({ paths, batch: BATCH, port: channel.port2, shared }, [channel.port2]);
+        w.postMessage({ paths, batch: BATCH, port: channel.port2, shared, stamps }, [channel.port2]);
         port = channel.port1;
       } catch {
         channel.port1.close();
@@ -134,21 +176,21 @@ export class ReaderThread {
             const { start, out } = m.message;
             out.forEach((o, k) => {
               // Bytes arrive as a plain Uint8Array: make it a Buffer again (no copy).
-              if (start + k >= next && !ready.has(start + k)) ready.set(start + k, 'bytes' in o ? { bytes: Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength) } : o);
+              if (start + k >= next && !ready.has(start + k)) ready.set(start + k, 'bytes' in o ? { ...o, bytes: Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength) } : o);
             });
             continue;
           }
         }
         const i = port === null || options.share !== false ? Atomics.add(shared, NEXT, 1) : n;
         if (i < n) {
-          ready.set(i, outcome(paths[i] as string));
+          ready.set(i, outcome(paths[i] as string, stamps, i));
           continue;
         }
         // Every path is taken and the next one is the reader's: wait for its next batch, or
         // read what it took here when it stops delivering.
         const posted = Atomics.load(shared, POSTED);
         if (port === null || Atomics.wait(shared, POSTED, posted, STALL_MS) === 'timed-out') {
-          for (let k = next; k < n; k++) if (!ready.has(k)) ready.set(k, outcome(paths[k] as string));
+          for (let k = next; k < n; k++) if (!ready.has(k)) ready.set(k, outcome(paths[k] as string, stamps, k));
         }
       }
     } finally {

@@ -15,14 +15,16 @@
  * `cacheDir: null` keeps it in memory only.
  */
 import { CorpusCounter } from '../catalog/corpus-update';
-import { buildSourcesIncremental, cacheMisses, emptyCache, type BuildCache, type IncrementalResult, type LabelledInput } from '../catalog/cache';
+import { buildSourcesIncremental, cacheMisses, emptyCache, PIPELINE_VERSION, type BuildCache, type IncrementalResult, type LabelledInput, type StampedFile } from '../catalog/cache';
 import type { ResolvedSource } from '../config/schema';
-import { decodeParallel } from '../ingest/decode-parallel';
+import { decodeParallel, workersPay } from '../ingest/decode-parallel';
+import { decodeFile } from '../ingest/ingest';
+import { ReaderThread } from '../ingest/read-thread';
 import type { LoadResult } from '../ingest/load';
 import type { ReadSourcesResult } from '../ingest/read-sources';
 import type { AssembleMemo, DecodedFile } from '../ingest/types';
 import { CacheStore, storeDir, type SaveStats } from './cache-store';
-import { listSource, readListing } from './read';
+import { listSource, readListing, readListingStreaming, type SourceRead } from './read';
 
 export type BuildPhase = 'read' | 'decode' | 'analyse';
 
@@ -64,12 +66,21 @@ export class SourcesBuilder {
   private readonly assembled: AssembleMemo = new WeakMap();
   /** The corpus counts of this builder's last build, updated when few rules changed. */
   private readonly counter = new CorpusCounter();
+  /** The reader thread of streaming builds, started by the first and kept for the next (the watch loop). */
+  private reader: ReaderThread | null = null;
 
   constructor(
     readonly sources: readonly ResolvedSource[],
     readonly options: BuildOptions,
   ) {
     this.store = options.cacheDir === null ? null : new CacheStore(storeDir(options.cacheDir, sources));
+  }
+
+  /** Stops the reader thread (it does not keep the process alive; a later build starts another). */
+  async close(): Promise<void> {
+    const r = this.reader;
+    this.reader = null;
+    await r?.close();
   }
 
   /** The store folder (null without a cache folder). */
@@ -84,10 +95,23 @@ export class SourcesBuilder {
     const parts: LabelledInput[] = [];
     const read: ReadSourcesResult = { files: [], etc: [], roots: [], diagnostics: [], unreadable: [] };
     let skipped = 0;
+    // Without decode workers (machines with few cores), a reader thread reads the files while
+    // this thread decodes the ones the cache misses as they arrive.
+    const streaming = this.options.workers === 0 || (this.options.workers === undefined && !workersPay());
+    const reader = streaming ? (this.reader ??= ReaderThread.start()) : null;
+    const decoded = new Map<string, DecodedFile | null>();
+    const sameVersion = cache.version === PIPELINE_VERSION;
+    let decodeMs = 0;
+    const decodeMiss = (f: StampedFile): void => {
+      if (sameVersion && cache.files.get(f.path)?.digest === f.digest) return;
+      const t = performance.now();
+      decoded.set(f.path, decodeFile(f));
+      decodeMs += performance.now() - t;
+    };
     for (const group of byLabel(this.sources)) {
       const part = { files: [] as LabelledInput['input']['files'][number][], etc: [] as ReadSourcesResult['etc'], diagnostics: [] as ReadSourcesResult['diagnostics'] };
       for (const source of group.sources) {
-        const r = readListing(listSource(source), cache.files);
+        const r: SourceRead = reader ? await readListingStreaming(listSource(source), cache.files, reader, decodeMiss) : readListing(listSource(source), cache.files);
         part.files.push(...r.files);
         part.etc.push(...r.etc);
         part.diagnostics.push(...r.diagnostics);
@@ -102,29 +126,29 @@ export class SourcesBuilder {
     }
     onProgress?.('read', read.files.length, read.files.length);
     const t2 = performance.now();
-    const misses = cacheMisses(parts, cache);
-    let decoded: Map<string, DecodedFile | null> | undefined;
+    const misses = cacheMisses(parts, cache).filter((f) => !decoded.has(f.path));
+    if (decoded.size > 0) onProgress?.('decode', decoded.size, decoded.size);
     if (misses.length > 0 && this.options.workers !== 0) {
       const out = await decodeParallel(misses, {
         ...(this.options.workers === undefined ? {} : { workers: this.options.workers }),
         onProgress: (_phase, d, t) => onProgress?.('decode', d, t),
       });
-      decoded = new Map(misses.map((f, i) => [f.path, out[i] ?? null]));
+      misses.forEach((f, i) => decoded.set(f.path, out[i] ?? null));
     }
     const t3 = performance.now();
-    const built = buildSourcesIncremental(parts, cache, { ...(decoded ? { decoded } : {}), ...(onProgress ? { onProgress } : {}), assembled: this.assembled, counter: this.counter });
+    const built = buildSourcesIncremental(parts, cache, { ...(decoded.size > 0 ? { decoded } : {}), ...(onProgress ? { onProgress } : {}), assembled: this.assembled, counter: this.counter });
     const t4 = performance.now();
     this.cache = built.cache;
     const saved = this.store ? this.store.save(built.cache) : null;
     const t5 = performance.now();
-    const loaded: LoadResult = { result: built.ingested, read, timings: { read: t2 - t1, decode: t3 - t2, assemble: built.stats.ingestMs } };
+    const loaded: LoadResult = { result: built.ingested, read, timings: { read: t2 - t1 - decodeMs, decode: t3 - t2 + decodeMs, assemble: built.stats.ingestMs } };
     return {
       ...built,
       loaded,
       unreadable: read.unreadable,
       skipped,
       saved,
-      timings: { read: t2 - t1, loadCache: t1 - t0, decode: t3 - t2, build: t4 - t3, saveCache: t5 - t4 },
+      timings: { read: t2 - t1 - decodeMs, loadCache: t1 - t0, decode: t3 - t2 + decodeMs, build: t4 - t3, saveCache: t5 - t4 },
     };
   }
 }

@@ -22,6 +22,7 @@ import { join, sep } from 'node:path';
 import type { FileStamp, FileRecord, StampedFile } from '../catalog/cache';
 import type { ResolvedSource } from '../config/schema';
 import { listSources, reason, toSourceFile, walkFiles, type SourceListing } from '../ingest/read-sources';
+import type { ReaderThread } from '../ingest/read-thread';
 import type { EtcFile, EtcRole, SourceRoot } from '../ingest/types';
 import { diagnostic, type Diagnostic } from '../model/diagnostic';
 
@@ -113,6 +114,12 @@ export function readListing(listing: SourceListing, known: ReadonlyMap<string, F
       out.diagnostics.push(diagnostic('error', 'unreadable-file', shown, null, `cannot be read: ${reason(e)}`));
     }
   }
+  readEtc(listing, out);
+  return out;
+}
+
+/** The side files of a listing (a few, read here). */
+function readEtc(listing: SourceListing, out: SourceRead): void {
   for (const { role, path } of listing.etcPaths) {
     try {
       const r = toSourceFile(toPosix(path), readFileSync(path));
@@ -122,5 +129,48 @@ export function readListing(listing: SourceListing, known: ReadonlyMap<string, F
       out.diagnostics.push(diagnostic('error', 'unreadable-file', toPosix(path), null, `cannot be read: ${reason(e)}`));
     }
   }
+}
+
+/**
+ * `readListing` through a reader thread (src/ingest/read-thread.ts: it stats, skips and reads the
+ * files while this thread takes each file as it arrives, in path order, with `onFile`): the same
+ * result, for a caller that decodes files while the next ones are read.
+ */
+export async function readListingStreaming(
+  listing: SourceListing,
+  known: ReadonlyMap<string, FileRecord>,
+  reader: ReaderThread,
+  onFile?: (file: StampedFile) => void,
+): Promise<SourceRead> {
+  const out: SourceRead = { files: [], etc: [], roots: listing.roots, diagnostics: [...listing.diagnostics], unreadable: listing.unreadable, skipped: 0 };
+  const paths = listing.rulePaths;
+  const shown = paths.map(toPosix);
+  const stamps = shown.map((p) => known.get(p)?.stamp);
+  await reader.read(
+    paths,
+    (i, r) => {
+      const path = shown[i] as string;
+      let f: StampedFile | null = null;
+      if ('unchanged' in r) {
+        const rec = known.get(path) as FileRecord;
+        f = { path, text: rec.text, digest: rec.digest, stamp: r.unchanged };
+        out.skipped++;
+      } else if ('error' in r) {
+        out.diagnostics.push(diagnostic('error', 'unreadable-file', path, null, `cannot be read: ${reason(r.error.code ? { code: r.error.code } : new Error(r.error.message))}`));
+      } else if ('text' in r) {
+        f = { path, text: r.text, digest: r.digest, stamp: r.stamp ?? null };
+      } else {
+        const s = toSourceFile(path, r.bytes);
+        if ('text' in s) f = { ...s, stamp: r.stamp ?? null };
+        else out.diagnostics.push(s);
+      }
+      if (f !== null) {
+        out.files.push(f);
+        onFile?.(f);
+      }
+    },
+    { stamps: { known: stamps, racyMs: RACY_MS } },
+  );
+  readEtc(listing, out);
   return out;
 }

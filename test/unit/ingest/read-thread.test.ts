@@ -36,7 +36,7 @@ describe('ReaderThread', () => {
     await reader.read(paths, (i, r) => seen.push([i, r]), { share });
     await reader.close();
     expect(seen.map(([i]) => i)).toEqual(paths.map((_, i) => i));
-    const kinds = seen.map(([, r]) => ('text' in r ? 'text' : 'bytes' in r ? 'bytes' : `error ${r.error.code}`));
+    const kinds = seen.map(([, r]) => ('text' in r ? 'text' : 'bytes' in r ? 'bytes' : 'error' in r ? `error ${r.error.code}` : 'unchanged'));
     expect(kinds.filter((k) => k !== 'text')).toEqual(['bytes', 'bytes', 'error ENOENT']);
     expect([kinds[5], kinds[6], kinds[19]]).toEqual(['bytes', 'bytes', 'error ENOENT']);
     seen.forEach(([i, r]) => {
