@@ -12,6 +12,9 @@ const UNQUOTED_ESCAPES: Record<string, string> = {
   '\t': '\\t', '\r': '\\r', '\n': '\\n', '\u00a0': '\\u00a0',
 };
 
+/** Anything `escapeSegment` may escape: a special character, `not` before a space or the end, ` or`/` and` likewise. */
+const NEEDS_ESCAPE = /[\\():<>"*{}\t\r\n\u00a0]|not(?: |$)| (?:or|and)(?: |$)/i;
+
 function isWordChar(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z]/.test(c);
 }
@@ -23,6 +26,9 @@ function isWordChar(c: string | undefined): boolean {
  * `atEnd` says whether the segment ends the literal.
  */
 function escapeSegment(s: string, atEnd: boolean): string {
+  // Most segments need nothing escaped: given back as they are, without building a copy
+  // character by character (the test below is looser than the loop's, never stricter).
+  if (!NEEDS_ESCAPE.test(s)) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charAt(i);
@@ -60,6 +66,7 @@ function escapeSegment(s: string, atEnd: boolean): string {
 }
 
 function printQuotedValue(v: string): string {
+  if (!/[\\"\t\r\n]/.test(v)) return `"${v}"`;
   let out = '"';
   for (const c of v) {
     if (c === '\\') out += '\\\\';
