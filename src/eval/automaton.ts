@@ -132,8 +132,50 @@ export type Re = number;
 
 const NO_ITEMS: readonly number[] = [];
 
-/** Derivatives computed so far: by expression, the derivative + 1 by character class (0: not yet). */
-type DerivMemo = (Int32Array | undefined)[];
+/**
+ * Derivatives computed so far: by expression, the derivative + 1 by character class (0: not
+ * yet). The rows of the expressions derived so far share one growing array (a typed array per
+ * expression was an allocation, and a backing store to free, per derivative taken).
+ */
+class DerivMemo {
+  /** By expression: 1 + the offset of its row in `table` (0: no row yet). */
+  private rowOf: Int32Array;
+  private table: Int32Array;
+  /** Entries of `table` in rows. */
+  private used = 0;
+  constructor(private readonly nClasses: number) {
+    this.rowOf = new Int32Array(64);
+    this.table = new Int32Array(nClasses * 16);
+  }
+
+  /** The offset of the row of `id` in `table` (a new zeroed row the first time). */
+  row(id: Re): number {
+    if (id >= this.rowOf.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.rowOf.length * 2));
+      grown.set(this.rowOf);
+      this.rowOf = grown;
+    }
+    const at = this.rowOf[id] as number;
+    if (at !== 0) return at - 1;
+    const offset = this.used;
+    this.used += this.nClasses;
+    if (this.used > this.table.length) {
+      const grown = new Int32Array(Math.max(this.used, this.table.length * 2));
+      grown.set(this.table.subarray(0, offset));
+      this.table = grown;
+    }
+    this.rowOf[id] = offset + 1;
+    return offset;
+  }
+
+  get(offset: number, c: number): number {
+    return this.table[offset + c] as number;
+  }
+
+  set(offset: number, c: number, v: number): void {
+    this.table[offset + c] = v;
+  }
+}
 
 function sameItems(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
@@ -157,7 +199,8 @@ function sortedDistinct(xs: number[]): number[] {
   }
   let n = 0;
   for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[n - 1]) xs[n++] = xs[i] as number;
-  xs.length = n;
+  // Setting an array's length is a runtime call: only when there were duplicates.
+  if (n !== xs.length) xs.length = n;
   return xs;
 }
 
@@ -459,14 +502,9 @@ export class Lang {
 
   /** The derivative of `id` by any character of class `c` (representative `rep`). */
   private deriv(id: Re, c: number, rep: number, memo: DerivMemo, nClasses: number, work: { n: number }): Re {
-    let row = memo[id];
-    if (row === undefined) {
-      row = new Int32Array(nClasses);
-      memo[id] = row;
-    } else {
-      const hit = row[c] as number;
-      if (hit !== 0) return hit - 1;
-    }
+    const row = memo.row(id);
+    const hit = memo.get(row, c);
+    if (hit !== 0) return hit - 1;
     if (++work.n > MAX_DFA_WORK) throw new TooComplexError('the pattern needs too much work to compile into an automaton');
     const n = this.node(id);
     let r: Re;
@@ -505,7 +543,7 @@ export class Lang {
         r = this.cat(this.deriv(n.a, c, rep, memo, nClasses, work), id);
         break;
     }
-    row[c] = r + 1;
+    memo.set(row, c, r + 1);
     return r;
   }
 
@@ -513,7 +551,7 @@ export class Lang {
   compile(root: Re, maxStates = MAX_DFA_STATES): Dfa {
     const part = this.partition([root]);
     const nc = part.reps.length;
-    const memo: DerivMemo = [];
+    const memo = new DerivMemo(nc);
     const work = { n: 0 };
     const stateOf = new Map<Re, number>([[root, 0]]);
     const order: Re[] = [root];
@@ -551,7 +589,7 @@ export class Lang {
     const part = this.partition([root]);
     const nc = part.reps.length;
     const order = part.reps.map((r, i) => i).sort((x, y) => charScore(part.reps[y] as number) - charScore(part.reps[x] as number));
-    const memo: DerivMemo = [];
+    const memo = new DerivMemo(nc);
     const prev = new Map<Re, { from: Re; cp: number } | null>([[root, null]]);
     let frontier: Re[] = [root];
     while (frontier.length > 0) {

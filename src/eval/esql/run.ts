@@ -99,6 +99,12 @@ function patternRe(p: string): RegExp {
   return new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
+/** The groups of one row in a STATS: a combination of BY values per group, and the group keys. */
+interface RowGroups {
+  combos: Scalar[][];
+  keys: string[];
+}
+
 export class EsqlCompiler {
   constructor(private readonly opts: EsqlOptions) {}
 
@@ -369,6 +375,23 @@ export class EsqlCompiler {
   // STATS
 
   /** An aggregate expression over a group's rows (aggregate calls may be nested in functions). */
+  /**
+   * `f` with its result kept per row when events are immutable (a STATS gets the kept rows of
+   * the same events run after run); `f` itself otherwise. A throw is not kept.
+   */
+  private rowMemo<T>(f: (row: Row) => T): (row: Row) => T {
+    if (!this.opts.immutableEvents) return f;
+    const memo = new WeakMap<Row, { v: T }>();
+    return (row) => {
+      let hit = memo.get(row);
+      if (hit === undefined) {
+        hit = { v: f(row) };
+        memo.set(row, hit);
+      }
+      return hit.v;
+    };
+  }
+
   aggExpr(e: EsqlExpr, byNames: Set<string>): (rows: Row[], key: Map<string, EV>) => EV {
     if (e.kind === 'Call' && (e.name === 'FIRST' || e.name === 'LAST') && e.args.length === 2) {
       const v = this.expr(e.args[0] as EsqlExpr);
@@ -392,8 +415,9 @@ export class EsqlCompiler {
       if (!arg) throw new EsqlCompileError(`${name} needs an argument`, e.loc);
       const f = this.expr(arg);
       const extra = e.args.slice(1).map((a) => this.expr(a));
+      const valuesOf = this.rowMemo((r: Row): Scalar[] => listOf(f(r)));
       return (rows) => {
-        const values = rows.map((r) => listOf(f(r)));
+        const values = rows.map(valuesOf);
         const ex = extra.map((x) => (rows[0] ? x(rows[0]) : null));
         return aggregate(name, values, rows.length, ex);
       };
@@ -445,32 +469,38 @@ export class EsqlCompiler {
     const aggs = c.aggregates.map((a: EsqlAggregate) => ({
       name: a.name ? a.name.name : this.nameOf(a.expr, { start: a.expr.loc.start, end: a.where ? a.where.loc.start : a.loc.end }),
       f: this.aggExpr(a.expr, byNames),
-      where: a.where ? this.cond(a.where) : null,
+      where: a.where ? this.rowMemo(this.cond(a.where)) : null,
     }));
     const inline = c.kind === 'InlineStats';
+    /** The groups a row belongs to: its BY values (one combination per group) and their keys. */
+    const groupsOf = (row: Row): RowGroups => {
+      let keyVals: (Scalar | null)[][] = [[]];
+      const lists = by.map((b) => {
+        const v = b.f(row);
+        return v === null ? [null] : listOf(v);
+      });
+      if (lists.every((l) => l.length === 1)) {
+        // One value per BY expression (the usual case): one group.
+        keyVals = [lists.map((l) => l[0] as Scalar | null)];
+      } else {
+        keyVals = [[]];
+        for (const l of lists) {
+          const next: (Scalar | null)[][] = [];
+          for (const prefix of keyVals) for (const v of l) next.push([...prefix, v]);
+          keyVals = next.slice(0, 1000);
+        }
+      }
+      const combos = keyVals as Scalar[][];
+      return { combos, keys: combos.map((combo) => JSON.stringify(combo.map((v) => (v === null ? null : scalarKey(v))))) };
+    };
+    const rowGroups = this.rowMemo(groupsOf);
     return (rows) => {
       const groups = new Map<string, { key: Map<string, EV>; rows: Row[] }>();
       for (const row of rows) {
-        let combos: Scalar[][] = [[]];
-        let keyVals: (Scalar | null)[][] = [[]];
-        const lists = by.map((b) => {
-          const v = b.f(row);
-          return v === null ? [null] : listOf(v);
-        });
-        if (lists.every((l) => l.length === 1)) {
-          // One value per BY expression (the usual case): one group.
-          keyVals = [lists.map((l) => l[0] as Scalar | null)];
-        } else {
-          keyVals = [[]];
-          for (const l of lists) {
-            const next: (Scalar | null)[][] = [];
-            for (const prefix of keyVals) for (const v of l) next.push([...prefix, v]);
-            keyVals = next.slice(0, 1000);
-          }
-        }
-        combos = keyVals as Scalar[][];
-        for (const combo of combos) {
-          const k = JSON.stringify(combo.map((v) => (v === null ? null : scalarKey(v))));
+        const { combos, keys } = rowGroups(row);
+        for (let ci = 0; ci < combos.length; ci++) {
+          const combo = combos[ci] as Scalar[];
+          const k = keys[ci] as string;
           let g = groups.get(k);
           if (!g) {
             const key = new Map<string, EV>();

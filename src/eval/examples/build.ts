@@ -11,9 +11,25 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/**
+ * The dot-separated segments of field names, split once: documents are built and stamped many
+ * times over the same few fields (a bounded cache: it is emptied past a few thousand names).
+ */
+const segmentCache = new Map<string, readonly string[]>();
+
+function segmentsOf(field: string): readonly string[] {
+  let segs = segmentCache.get(field);
+  if (segs === undefined) {
+    if (segmentCache.size >= 4096) segmentCache.clear();
+    segs = field.split('.');
+    segmentCache.set(field, segs);
+  }
+  return segs;
+}
+
 /** Sets `field` in `doc` (mutates), creating objects on the way. */
 export function setPath(doc: Record<string, unknown>, field: string, value: unknown): void {
-  const segs = field.split('.');
+  const segs = segmentsOf(field);
   let cur: Record<string, unknown> = doc;
   for (let i = 0; i < segs.length - 1; i++) {
     const k = segs[i] as string;
@@ -46,7 +62,7 @@ export function setPath(doc: Record<string, unknown>, field: string, value: unkn
 export function withPath(doc: Record<string, unknown>, field: string, value: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = { ...doc };
   // Copy the objects `setPath` walks through (and may change), nothing else.
-  const segs = field.split('.');
+  const segs = segmentsOf(field);
   let cur = out;
   for (let i = 0; i < segs.length - 1; i++) {
     const k = segs[i] as string;

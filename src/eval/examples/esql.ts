@@ -642,9 +642,13 @@ export function esqlExamples(rule: Rule, now: number, budget = 3000, prepared: E
   const prefixQuery: CompiledQuery = prefix.query;
   const tsField = rule.timestampOverride ?? '@timestamp';
   const t0 = now - 330_000;
+  // The timestamp of the i-th event (events are stamped many times: candidates, repeats, near misses).
+  const isoTimes: string[] = [];
+  const isoAt = (i: number): string => (isoTimes[i] ??= new Date(t0 + i * 100).toISOString());
   const stamp = (d: Record<string, unknown>, i: number): Record<string, unknown> => {
-    const out = withPath(d, tsField, new Date(t0 + i * 100).toISOString());
-    if (tsField !== '@timestamp') setPath(out, '@timestamp', new Date(t0 + i * 100).toISOString());
+    const iso = isoAt(i);
+    const out = withPath(d, tsField, iso);
+    if (tsField !== '@timestamp') setPath(out, '@timestamp', iso);
     return out;
   };
   const passesRows = (d: Record<string, unknown>): boolean => {

@@ -79,6 +79,38 @@ function holdsOnDoc(lit: Literal, doc: unknown): boolean {
   return lit.neg ? !r : r;
 }
 
+/**
+ * The values of an avoid list as a set, kept per list and brought up to date when the list has
+ * grown: a list only ever grows (callers push the values they used), and one lives across many
+ * solvers (ES|QL repeats an event a thousand times, each avoiding the values used so far), so
+ * scanning it for every candidate made the repetition quadratic.
+ */
+const avoidedSets = new WeakMap<readonly unknown[], { set: Set<unknown>; n: number }>();
+
+function avoidedSet(list: readonly unknown[]): Set<unknown> {
+  let e = avoidedSets.get(list);
+  if (e === undefined || e.n > list.length) {
+    e = { set: new Set(), n: 0 };
+    avoidedSets.set(list, e);
+  }
+  for (; e.n < list.length; e.n++) e.set.add(list[e.n]);
+  return e.set;
+}
+
+/** Whether `x` is one of the avoided values (`===`: NaN is never avoided, as a scan with `===` found). */
+function isAvoided(taken: ReadonlySet<unknown>, x: unknown): boolean {
+  return x === x && taken.has(x);
+}
+
+/** The memo key of a field's literals: the field and the multiset of (atom, sign) pairs. */
+function solveKey(field: string, lits: readonly Literal[]): string {
+  const code = (l: Literal): number => l.atom.id * 2 + (l.neg ? 1 : 0);
+  if (lits.length === 0) return `${field}\u0000`;
+  if (lits.length === 1) return `${field}\u0000${code(lits[0] as Literal)}`;
+  const codes = lits.map(code).sort((a, b) => a - b);
+  return `${field}\u0000${codes.join(',')}`;
+}
+
 export class FieldSolver {
   private readonly cache = new Map<string, Assigned | undefined>();
   constructor(
@@ -89,7 +121,7 @@ export class FieldSolver {
 
   /** A value for `field` satisfying all `lits` (ABSENT when leaving it out does), or undefined. */
   solve(field: string, lits: readonly Literal[]): Assigned | undefined {
-    const key = `${field}\u0000${lits.map((l) => (l.neg ? '-' : '+') + l.atom.id).sort().join(',')}`;
+    const key = solveKey(field, lits);
     if (this.cache.has(key)) return this.cache.get(key);
     const r = this.compute(field, lits);
     this.cache.set(key, r);
@@ -99,9 +131,11 @@ export class FieldSolver {
   private ok(lits: readonly Literal[], v: Assigned, field: string): boolean {
     spend(1 + lits.length);
     const avoid = this.avoid.get(field);
-    if (avoid && v !== ABSENT) {
-      const vs = Array.isArray(v) ? v : [v];
-      if (vs.some((x) => avoid.some((y) => y === x))) return false;
+    if (avoid && v !== ABSENT && avoid.length > 0) {
+      const taken = avoidedSet(avoid);
+      if (Array.isArray(v)) {
+        for (const x of v as unknown[]) if (isAvoided(taken, x)) return false;
+      } else if (isAvoided(taken, v)) return false;
     }
     for (const l of lits) if (!holds(l, v)) return false;
     return true;
@@ -159,7 +193,7 @@ export class FieldSolver {
     const avoid = this.avoid.get(field);
     if (avoid && avoid.length > 0) {
       if (domain === 'numeric') {
-        const taken = new Set(avoid.filter((x): x is number => typeof x === 'number'));
+        const taken = avoidedSet(avoid);
         let tries = 0;
         for (let k = 1; k < 100_000 && tries < 300; k++) {
           if (taken.has(k)) continue;
@@ -235,8 +269,8 @@ export class FieldSolver {
       // one per value, so each derivative costs the same however many values there are (a
       // cardinality of 100 distinct values made the search quadratic and its states wide).
       const avoid = this.avoid.get(field);
-      const avoided = (avoid ?? []).filter((a): a is string => typeof a === 'string');
-      if (avoided.length > 0) parts.push(L.not(trie(L, avoided.map(codePoints))));
+      const avoided = avoid !== undefined && avoid.length > 0 ? avoidedWords(avoid) : null;
+      if (avoided !== null && avoided.words.length > 0) parts.push(L.not(trie(L, avoided)));
       if (langs === 0) {
         // No positive language: prefer a readable value avoiding the negatives.
         const base = L.catAll([L.literal('example-'), L.star(L.set([97, 122]))]);
@@ -263,26 +297,106 @@ export class FieldSolver {
 }
 
 /**
- * The union of literal strings (code points) as a trie: shared prefixes once, so a derivative
- * by a character touches one branch per distinct next character, not every string.
+ * The string values of an avoid list, kept per list (it only grows, see `avoidedSet`): their
+ * code points in list order, and their indices sorted by code points, updated as the list grows
+ * (a list of a thousand values lives across a thousand solvers: converting and grouping it
+ * again for each trie was the cost of the repetition).
  */
-function trie(L: Lang, words: readonly (readonly number[])[], depth = 0): Re {
-  // Words grouped by their character at `depth` (the tails are the words from depth + 1 on).
-  const byNext = new Map<number, (readonly number[])[]>();
-  let eps = false;
-  for (const w of words) {
-    const c = w[depth];
-    if (c === undefined) {
-      eps = true;
-      continue;
-    }
-    const list = byNext.get(c);
-    if (list) list.push(w);
-    else byNext.set(c, [w]);
+interface AvoidedWords {
+  /** Elements of the list seen so far. */
+  n: number;
+  /** Code points of the string elements, in list order. */
+  words: number[][];
+  /** Indices into `words`, in code-point order (a prefix before its extensions). */
+  sorted: number[];
+}
+
+const avoidedWordsCache = new WeakMap<readonly unknown[], AvoidedWords>();
+
+function compareWords(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
+function avoidedWords(list: readonly unknown[]): AvoidedWords {
+  let e = avoidedWordsCache.get(list);
+  if (e === undefined || e.n > list.length) {
+    e = { n: 0, words: [], sorted: [] };
+    avoidedWordsCache.set(list, e);
   }
-  const branches: Re[] = [...byNext].map(([c, tails]) => L.cat(L.char(c), trie(L, tails, depth + 1)));
+  const { words, sorted } = e;
+  for (; e.n < list.length; e.n++) {
+    const v = list[e.n];
+    if (typeof v !== 'string') continue;
+    const w = codePoints(v);
+    const id = words.length;
+    words.push(w);
+    // Binary insertion after equal words.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareWords(words[sorted[mid] as number] as number[], w) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    sorted.splice(lo, 0, id);
+  }
+  return e;
+}
+
+/**
+ * The union of literal strings (code points) as a trie: shared prefixes once, so a derivative
+ * by a character touches one branch per distinct next character, not every string. Branches
+ * come in the order of their first word in the list, and the expressions are built in the same
+ * order as a recursive grouping of the list would (the automaton's node numbering is that of
+ * the straightforward construction).
+ */
+function trie(L: Lang, aw: AvoidedWords): Re {
+  if (aw.sorted.length === 0) return L.empty;
+  return trieRange(L, aw.words, aw.sorted, 0, aw.sorted.length, 0);
+}
+
+/** The trie of `sorted[lo, hi)`, words that share their first `depth` code points. */
+function trieRange(L: Lang, words: readonly (readonly number[])[], sorted: readonly number[], lo: number, hi: number, depth: number): Re {
+  // A run of levels where every word goes on with the same character: a chain of characters
+  // (built without recursing per character).
+  const chain: Re[] = [];
+  for (;;) {
+    const first = words[sorted[lo] as number] as readonly number[];
+    const last = words[sorted[hi - 1] as number] as readonly number[];
+    // In code-point order a word that ends here comes first; one group when the first and last
+    // words have the same next character.
+    if (first.length <= depth || last.length <= depth || first[depth] !== last[depth]) break;
+    chain.push(L.char(first[depth] as number));
+    depth++;
+  }
+  let i = lo;
+  let eps = false;
+  while (i < hi && (words[sorted[i] as number] as readonly number[]).length <= depth) {
+    eps = true;
+    i++;
+  }
+  // Groups by next character (contiguous), ordered by their first word in the list.
+  const groups: { c: number; lo: number; hi: number; first: number }[] = [];
+  while (i < hi) {
+    const c = (words[sorted[i] as number] as readonly number[])[depth] as number;
+    let first = sorted[i] as number;
+    let j = i + 1;
+    for (; j < hi && (words[sorted[j] as number] as readonly number[])[depth] === c; j++) if ((sorted[j] as number) < first) first = sorted[j] as number;
+    groups.push({ c, lo: i, hi: j, first });
+    i = j;
+  }
+  groups.sort((a, b) => a.first - b.first);
+  const branches: Re[] = [];
+  for (const g of groups) {
+    const ch = L.char(g.c);
+    branches.push(L.cat(ch, trieRange(L, words, sorted, g.lo, g.hi, depth + 1)));
+  }
   if (eps) branches.push(L.eps);
-  return L.altList(branches);
+  let r = L.altList(branches);
+  for (let k = chain.length - 1; k >= 0; k--) r = L.cat(chain[k] as Re, r);
+  return r;
 }
 
 /** The code points of a string (`Array.from(s, (c) => c.codePointAt(0))`, without a call per character). */
@@ -309,6 +423,12 @@ function coerce(v: unknown, domain: Domain): unknown {
   return v;
 }
 
+/** A stack of formulas: `f` on top of `next`. */
+interface Pending {
+  f: Formula;
+  next: Pending | null;
+}
+
 /**
  * Depth-first search for literals satisfying `f`, field by field; `accept` is called with each
  * complete assignment and the literals behind it (returns true to stop).
@@ -326,20 +446,26 @@ export function searchFormula(
   const others: Literal[] = [];
   const values = new Map<string, Assigned>();
 
-  const step = (stack: Formula[]): boolean => {
+  // The formulas left to satisfy, as a linked stack (each step shares the rest: copying an
+  // array stack per step was a large share of the search's allocations).
+  const step = (stack: Pending | null): boolean => {
     if (--budget < 0) return false;
     spend(1);
-    if (stack.length === 0) return complete();
-    const rest = stack.slice(0, -1);
-    const top = stack[stack.length - 1] as Formula;
+    if (stack === null) return complete();
+    const rest = stack.next;
+    const top = stack.f;
     switch (top.t) {
       case 'const':
         return top.v ? step(rest) : false;
-      case 'and':
-        return step([...rest, ...[...top.xs].reverse()]);
+      case 'and': {
+        // The first conjunct on top.
+        let s = rest;
+        for (let i = top.xs.length - 1; i >= 0; i--) s = { f: top.xs[i] as Formula, next: s };
+        return step(s);
+      }
       case 'or':
         for (const x of top.xs) {
-          if (step([...rest, x])) return true;
+          if (step({ f: x, next: rest })) return true;
           if (budget < 0) return false;
         }
         return false;
@@ -389,7 +515,7 @@ export function searchFormula(
     return false;
   };
 
-  step([f]);
+  step({ f, next: null });
   return found;
 }
 
