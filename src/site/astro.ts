@@ -75,7 +75,7 @@ export async function runAstro(ctx: SiteContext, options: AstroRunOptions): Prom
       build: { concurrency: astroConcurrency() },
     });
     const t = performance.now();
-    await direct.finish();
+    direct.finish();
     ctx.timings.direct = directMs + performance.now() - t;
     if (!inside) {
       moveAside(out);

@@ -6,18 +6,16 @@
  * written in pieces, a few megabytes per step), and the redirect pages of the rules' slugs. The routes in src/pages/api stay
  * for `astro dev` and generate nothing when the context says `direct`.
  */
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogApiChunks, ruleApiJson } from '../views/api';
+import { writeChunks } from '../write-output';
 import { examplesJson, MAX_INLINE_BODY } from '../views/rule-page';
 import { segment } from '../views/urls';
 import { redirectHtml } from '../views/redirect';
 import { layersOf } from './attack';
 import { aliasPages } from './routes';
 import type { SiteContext } from './context';
-import { FileWriter } from './file-writer';
-
-/** Characters of the catalog JSON handed to the writer at once (it is tens of megabytes). */
-const PIECE = 1 << 20;
 
 export interface DirectStats {
   files: number;
@@ -28,21 +26,24 @@ export interface DirectStats {
  * Writes the direct files under `outDir` (the built site's root) in steps: `step` writes those
  * the site model alone makes (rule JSON, raw TOML, then the Navigator layers), a few rules at a
  * time, for `runAstro` to do while the rule pages wait for the examples; `finish` writes what is
- * left, and the examples JSON (only once the context is `ready`), and waits until every file
- * is written. The files are written by a writer thread (`FileWriter`; `thread: false` writes
- * them in this thread).
+ * left, and the examples JSON (only once the context is `ready`).
  */
 export interface DirectWriter {
   /** Writes the model's files of the next `rules` rules (the layers after the last); false when none are left. */
   step(rules: number): boolean;
-  finish(): Promise<DirectStats>;
+  finish(): DirectStats;
 }
 
-export function directWriter(ctx: SiteContext, outDir: string, options: { thread?: boolean } = {}): DirectWriter {
+export function directWriter(ctx: SiteContext, outDir: string): DirectWriter {
   const stats: DirectStats = { files: 0, bytes: 0 };
-  const out = new FileWriter(options);
+  const made = new Set<string>();
   const write = (dir: string, name: string, text: string): void => {
-    out.write(join(outDir, dir, name), text);
+    const d = join(outDir, dir);
+    if (!made.has(d)) {
+      mkdirSync(d, { recursive: true });
+      made.add(d);
+    }
+    writeFileSync(join(d, name), text);
     stats.files++;
     stats.bytes += Buffer.byteLength(text);
   };
@@ -51,32 +52,29 @@ export function directWriter(ctx: SiteContext, outDir: string, options: { thread
   let nextAlias = 0;
   let next = 0;
   let layers = false;
-  const catalogPath = join(outDir, 'api', 'catalog.json');
-  let catalog: Iterator<string> | null = null;
+  let catalog: { fd: number; chunks: Iterator<string> } | null = null;
   let catalogDone = false;
-  /** Writes about `bytes` more of the catalog JSON, in pieces of about a megabyte; false once it is all written. */
+  /** Writes about `bytes` more of the catalog JSON; false once it is all written. */
   const catalogStep = (bytes: number): boolean => {
-    for (let written = 0; written < bytes && !catalogDone; ) {
-      const first = catalog === null;
-      catalog ??= catalogApiChunks(ctx.model)[Symbol.iterator]();
-      if (first) stats.files++;
-      const batch: string[] = [];
-      let size = 0;
-      while (size < Math.min(bytes, PIECE)) {
-        const r = catalog.next();
-        if (r.done) {
-          catalogDone = true;
-          break;
-        }
-        batch.push(r.value);
-        size += r.value.length;
-      }
-      const text = batch.join('');
-      if (first) out.write(catalogPath, text);
-      else out.append(catalogPath, text);
-      stats.bytes += Buffer.byteLength(text);
-      written += size;
+    if (catalogDone) return false;
+    if (catalog === null) {
+      mkdirSync(join(outDir, 'api'), { recursive: true });
+      catalog = { fd: openSync(join(outDir, 'api', 'catalog.json'), 'w'), chunks: catalogApiChunks(ctx.model)[Symbol.iterator]() };
+      stats.files++;
     }
+    const batch: string[] = [];
+    let size = 0;
+    while (size < bytes) {
+      const r = catalog.chunks.next();
+      if (r.done) {
+        catalogDone = true;
+        break;
+      }
+      batch.push(r.value);
+      size += r.value.length;
+    }
+    stats.bytes += writeChunks(catalog.fd, batch);
+    if (catalogDone) closeSync(catalog.fd);
     return !catalogDone;
   };
   const step = (n: number): boolean => {
@@ -105,19 +103,18 @@ export function directWriter(ctx: SiteContext, outDir: string, options: { thread
   };
   return {
     step,
-    async finish() {
+    finish() {
       while (step(rules.length));
       for (const r of rules) {
         const ex = ctx.examples.get(r.id);
         if (ex?.ok && r.query !== null && r.language !== null) write('api/examples', `${segment(r.id)}.json`, examplesJson(ex.examples));
       }
-      await out.finish();
       return stats;
     },
   };
 }
 
 /** Writes every direct file under `outDir` (the built site's root). */
-export function writeDirect(ctx: SiteContext, outDir: string, options: { thread?: boolean } = {}): Promise<DirectStats> {
-  return directWriter(ctx, outDir, options).finish();
+export function writeDirect(ctx: SiteContext, outDir: string): DirectStats {
+  return directWriter(ctx, outDir).finish();
 }

@@ -107,7 +107,7 @@ describe('directWriter', () => {
     const once = mkdtempSync(join(tmpdir(), 'ruledex-direct-'));
     const stepped = mkdtempSync(join(tmpdir(), 'ruledex-direct-'));
     dirs.push(once, stepped);
-    const a = await writeDirect(ctx, once, { thread: false });
+    const a = writeDirect(ctx, once);
     const w = directWriter(ctx, stepped);
     let calls = 0;
     while (w.step(2)) calls++;
@@ -117,7 +117,7 @@ describe('directWriter', () => {
     expect(aliases).toBeGreaterThan(0);
     expect(calls).toBe(Math.ceil(ctx.model.rules.length / 2) - 1 + Math.ceil(aliases / 2) + 1);
     expect(w.step(2)).toBe(false);
-    const b = await w.finish();
+    const b = w.finish();
     expect(b).toEqual(a);
     expect(files(stepped)).toEqual(files(once));
     expect([...files(once).keys()].some((f) => f.startsWith('api/navigator/'))).toBe(true);
