@@ -66,7 +66,7 @@ export class SourcesBuilder {
   private readonly assembled: AssembleMemo = new WeakMap();
   /** The corpus counts of this builder's last build, updated when few rules changed. */
   private readonly counter = new CorpusCounter();
-  /** The reader thread of streaming builds, started by the first and kept for the next (the watch loop). */
+  /** The reader thread of a streaming (cold) build, kept for the next. */
   private reader: ReaderThread | null = null;
 
   constructor(
@@ -95,9 +95,10 @@ export class SourcesBuilder {
     const parts: LabelledInput[] = [];
     const read: ReadSourcesResult = { files: [], etc: [], roots: [], diagnostics: [], unreadable: [] };
     let skipped = 0;
-    // Without decode workers (machines with few cores), a reader thread reads the files while
-    // this thread decodes the ones the cache misses as they arrive.
-    const streaming = this.options.workers === 0 || (this.options.workers === undefined && !workersPay());
+    // A cold build without decode workers (machines with few cores): a reader thread reads the
+    // files while this thread decodes them as they arrive. With a cache, most files are only
+    // stat'ed, which this thread does faster alone (the watch loop's rebuilds).
+    const streaming = cache.files.size === 0 && (this.options.workers === 0 || (this.options.workers === undefined && !workersPay()));
     const reader = streaming ? (this.reader ??= ReaderThread.start()) : null;
     const decoded = new Map<string, DecodedFile | null>();
     const sameVersion = cache.version === PIPELINE_VERSION;
