@@ -56,14 +56,14 @@ const STALL_MS = 2000;
 const NEXT = 0;
 const POSTED = 1;
 
-const READER = `
-const { parentPort } = require('node:worker_threads');
-const { readFileSync, statSync } = require('node:fs');
-const { isUtf8 } = require('node:buffer');
-const { createHash } = require('node:crypto');
-function readOne(path, stamps, i) {
+/**
+ * How one file is read, as JavaScript source: the reader thread runs it, and so does this thread
+ * (`readHere`), so both make the same outcome of a file. It uses `statSync`, `readFileSync`,
+ * `isUtf8` and `createHash`, which each side provides.
+ */
+const READ_ONE = `function readOne(path, stamps, i) {
   try {
-    let stamp;
+    let stamp = null;
     if (stamps) {
       const st = statSync(path);
       stamp = Date.now() - st.mtimeMs > stamps.racyMs ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : null;
@@ -77,9 +77,17 @@ function readOne(path, stamps, i) {
     if (stamps) r.stamp = stamp;
     return r;
   } catch (e) {
-    return { error: { code: e && typeof e.code === 'string' ? e.code : undefined, message: e instanceof Error ? e.message : String(e) } };
+    const code = e && typeof e.code === 'string' ? e.code : undefined;
+    return { error: code === undefined ? { message: e instanceof Error ? e.message : String(e) } : { code, message: e instanceof Error ? e.message : String(e) } };
   }
-}
+}`;
+
+const READER = `
+const { parentPort } = require('node:worker_threads');
+const { readFileSync, statSync } = require('node:fs');
+const { isUtf8 } = require('node:buffer');
+const { createHash } = require('node:crypto');
+${READ_ONE}
 parentPort.on('message', ({ paths, batch, port, shared, stamps }) => {
   for (;;) {
     const start = Atomics.add(shared, ${NEXT}, batch);
@@ -95,27 +103,12 @@ parentPort.on('message', ({ paths, batch, port, shared, stamps }) => {
 });
 `;
 
-/** What the reader makes of one file, made in this thread (the same code as READER's `readOne`). */
-function outcome(path: string, stamps: StampOptions | undefined, i: number): ReadOutcome {
-  try {
-    let stamp: Stamp | null = null;
-    if (stamps) {
-      const st = statSync(path);
-      stamp = Date.now() - st.mtimeMs > stamps.racyMs ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : null;
-      const k = stamps.known[i];
-      if (stamp && k && k.size === stamp.size && k.mtimeMs === stamp.mtimeMs && k.ctimeMs === stamp.ctimeMs) return { unchanged: stamp };
-    }
-    const buf = readFileSync(path);
-    if (buf.indexOf(0) >= 0 || !isUtf8(buf)) return stamps ? { bytes: buf, stamp } : { bytes: buf };
-    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-    const r: { text: string; digest: string; stamp?: Stamp | null } = { text: buf.toString('utf8', bom ? 3 : 0), digest: createHash('sha256').update(buf).digest('hex') };
-    if (stamps) r.stamp = stamp;
-    return r;
-  } catch (e) {
-    const code = e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-    return { error: { ...(code ? { code } : {}), message: e instanceof Error ? e.message : String(e) } };
-  }
-}
+/** `READ_ONE` in this thread: what the reader makes of one file. */
+const readHere = new Function('statSync', 'readFileSync', 'isUtf8', 'createHash', `${READ_ONE}\nreturn readOne;`)(statSync, readFileSync, isUtf8, createHash) as (
+  path: string,
+  stamps: StampOptions | undefined,
+  i: number,
+) => ReadOutcome;
 
 /** A started reader: `read` streams the files of `paths` (one read at a time). */
 export class ReaderThread {
@@ -183,14 +176,14 @@ export class ReaderThread {
         }
         const i = port === null || options.share !== false ? Atomics.add(shared, NEXT, 1) : n;
         if (i < n) {
-          ready.set(i, outcome(paths[i] as string, stamps, i));
+          ready.set(i, readHere(paths[i] as string, stamps, i));
           continue;
         }
         // Every path is taken and the next one is the reader's: wait for its next batch, or
         // read what it took here when it stops delivering.
         const posted = Atomics.load(shared, POSTED);
         if (port === null || Atomics.wait(shared, POSTED, posted, STALL_MS) === 'timed-out') {
-          for (let k = next; k < n; k++) if (!ready.has(k)) ready.set(k, outcome(paths[k] as string, stamps, k));
+          for (let k = next; k < n; k++) if (!ready.has(k)) ready.set(k, readHere(paths[k] as string, stamps, k));
         }
       }
     } finally {
