@@ -14,8 +14,7 @@
  * reader stops delivering, this thread reads the rest.
  *
  * With `stamps`, each file is `stat`ed first and its outcome carries its stamp (size, mtime,
- * ctime; null when it was modified less than `racyMs` before, see src/sources/read.ts); a file
- * whose stamp equals the one known for its path is not opened (`unchanged`).
+ * ctime; null when it was modified less than `racyMs` before, see src/sources/read.ts).
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -31,19 +30,15 @@ export interface Stamp {
 
 /**
  * One file as read: its text and digest (a UTF-8 file without a NUL byte), else its bytes, or the
- * error (`code`, else the message) that stopped the read; with stamps, its stamp too, or only its
- * stamp when that equals the known one (`unchanged`).
+ * error (`code`, else the message) that stopped the read; with stamps, its stamp too.
  */
 export type ReadOutcome =
   | { text: string; digest: string; stamp?: Stamp | null }
   | { bytes: Buffer; stamp?: Stamp | null }
-  | { unchanged: Stamp }
   | { error: { code?: string; message: string } };
 
-/** What `read` stamps files against: the known stamp of each path (null or undefined when none). */
+/** Stamping: files modified less than `racyMs` before being stat'ed get a null stamp. */
 export interface StampOptions {
-  known: readonly (Stamp | null | undefined)[];
-  /** Files modified less than this long (ms) before being stat'ed get a null stamp. */
   racyMs: number;
 }
 
@@ -61,14 +56,12 @@ const POSTED = 1;
  * (`readHere`), so both make the same outcome of a file. It uses `statSync`, `readFileSync`,
  * `isUtf8` and `createHash`, which each side provides.
  */
-const READ_ONE = `function readOne(path, stamps, i) {
+const READ_ONE = `function readOne(path, stamps) {
   try {
     let stamp = null;
     if (stamps) {
       const st = statSync(path);
       stamp = Date.now() - st.mtimeMs > stamps.racyMs ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : null;
-      const k = stamps.known[i];
-      if (stamp && k && k.size === stamp.size && k.mtimeMs === stamp.mtimeMs && k.ctimeMs === stamp.ctimeMs) return { unchanged: stamp };
     }
     const buf = readFileSync(path);
     if (buf.indexOf(0) >= 0 || !isUtf8(buf)) return stamps ? { bytes: buf, stamp } : { bytes: buf };
@@ -94,7 +87,7 @@ parentPort.on('message', ({ paths, batch, port, shared, stamps }) => {
     if (start >= paths.length) break;
     const end = Math.min(start + batch, paths.length);
     const out = [];
-    for (let i = start; i < end; i++) out.push(readOne(paths[i], stamps, i));
+    for (let i = start; i < end; i++) out.push(readOne(paths[i], stamps));
     port.postMessage({ start, out });
     Atomics.add(shared, ${POSTED}, 1);
     Atomics.notify(shared, ${POSTED});
@@ -107,7 +100,6 @@ parentPort.on('message', ({ paths, batch, port, shared, stamps }) => {
 const readHere = new Function('statSync', 'readFileSync', 'isUtf8', 'createHash', `${READ_ONE}\nreturn readOne;`)(statSync, readFileSync, isUtf8, createHash) as (
   path: string,
   stamps: StampOptions | undefined,
-  i: number,
 ) => ReadOutcome;
 
 /** A started reader: `read` streams the files of `paths` (one read at a time). */
@@ -176,14 +168,14 @@ export class ReaderThread {
         }
         const i = port === null || options.share !== false ? Atomics.add(shared, NEXT, 1) : n;
         if (i < n) {
-          ready.set(i, readHere(paths[i] as string, stamps, i));
+          ready.set(i, readHere(paths[i] as string, stamps));
           continue;
         }
         // Every path is taken and the next one is the reader's: wait for its next batch, or
         // read what it took here when it stops delivering.
         const posted = Atomics.load(shared, POSTED);
         if (port === null || Atomics.wait(shared, POSTED, posted, STALL_MS) === 'timed-out') {
-          for (let k = next; k < n; k++) if (!ready.has(k)) ready.set(k, readHere(paths[k] as string, stamps, k));
+          for (let k = next; k < n; k++) if (!ready.has(k)) ready.set(k, readHere(paths[k] as string, stamps));
         }
       }
     } finally {

@@ -15,7 +15,7 @@
  * `cacheDir: null` keeps it in memory only.
  */
 import { CorpusCounter } from '../catalog/corpus-update';
-import { buildSourcesIncremental, cacheMisses, emptyCache, PIPELINE_VERSION, type BuildCache, type IncrementalResult, type LabelledInput, type StampedFile } from '../catalog/cache';
+import { buildSourcesIncremental, cacheMisses, emptyCache, type BuildCache, type IncrementalResult, type LabelledInput, type StampedFile } from '../catalog/cache';
 import type { ResolvedSource } from '../config/schema';
 import { decodeParallel, workersPay } from '../ingest/decode-parallel';
 import { decodeFile } from '../ingest/ingest';
@@ -66,21 +66,12 @@ export class SourcesBuilder {
   private readonly assembled: AssembleMemo = new WeakMap();
   /** The corpus counts of this builder's last build, updated when few rules changed. */
   private readonly counter = new CorpusCounter();
-  /** The reader thread of a streaming (cold) build, kept for the next. */
-  private reader: ReaderThread | null = null;
 
   constructor(
     readonly sources: readonly ResolvedSource[],
     readonly options: BuildOptions,
   ) {
     this.store = options.cacheDir === null ? null : new CacheStore(storeDir(options.cacheDir, sources));
-  }
-
-  /** Stops the reader thread (it does not keep the process alive; a later build starts another). */
-  async close(): Promise<void> {
-    const r = this.reader;
-    this.reader = null;
-    await r?.close();
   }
 
   /** The store folder (null without a cache folder). */
@@ -95,35 +86,37 @@ export class SourcesBuilder {
     const parts: LabelledInput[] = [];
     const read: ReadSourcesResult = { files: [], etc: [], roots: [], diagnostics: [], unreadable: [] };
     let skipped = 0;
-    // A cold build without decode workers (machines with few cores): a reader thread reads the
-    // files while this thread decodes them as they arrive. With a cache, most files are only
-    // stat'ed, which this thread does faster alone (the watch loop's rebuilds).
+    // A cold build (no cache) without decode workers (machines with few cores): a reader thread
+    // reads the files while this thread decodes each as it arrives. With a cache, most files are
+    // only stat'ed, which this thread does faster alone (the watch loop's rebuilds).
     const streaming = cache.files.size === 0 && (this.options.workers === 0 || (this.options.workers === undefined && !workersPay()));
-    const reader = streaming ? (this.reader ??= ReaderThread.start()) : null;
+    const reader = streaming ? ReaderThread.start() : null;
     const decoded = new Map<string, DecodedFile | null>();
-    const sameVersion = cache.version === PIPELINE_VERSION;
     let decodeMs = 0;
-    const decodeMiss = (f: StampedFile): void => {
-      if (sameVersion && cache.files.get(f.path)?.digest === f.digest) return;
+    const decodeNow = (f: StampedFile): void => {
       const t = performance.now();
       decoded.set(f.path, decodeFile(f));
       decodeMs += performance.now() - t;
     };
-    for (const group of byLabel(this.sources)) {
-      const part = { files: [] as LabelledInput['input']['files'][number][], etc: [] as ReadSourcesResult['etc'], diagnostics: [] as ReadSourcesResult['diagnostics'] };
-      for (const source of group.sources) {
-        const r: SourceRead = reader ? await readListingStreaming(listSource(source), cache.files, reader, decodeMiss) : readListing(listSource(source), cache.files);
-        part.files.push(...r.files);
-        part.etc.push(...r.etc);
-        part.diagnostics.push(...r.diagnostics);
-        read.roots.push(...r.roots);
-        read.unreadable.push(...r.unreadable);
-        skipped += r.skipped;
+    try {
+      for (const group of byLabel(this.sources)) {
+        const part = { files: [] as LabelledInput['input']['files'][number][], etc: [] as ReadSourcesResult['etc'], diagnostics: [] as ReadSourcesResult['diagnostics'] };
+        for (const source of group.sources) {
+          const r: SourceRead = reader ? await readListingStreaming(listSource(source), reader, decodeNow) : readListing(listSource(source), cache.files);
+          part.files.push(...r.files);
+          part.etc.push(...r.etc);
+          part.diagnostics.push(...r.diagnostics);
+          read.roots.push(...r.roots);
+          read.unreadable.push(...r.unreadable);
+          skipped += r.skipped;
+        }
+        read.files.push(...part.files);
+        read.etc.push(...part.etc);
+        read.diagnostics.push(...part.diagnostics);
+        parts.push({ label: group.label, input: part });
       }
-      read.files.push(...part.files);
-      read.etc.push(...part.etc);
-      read.diagnostics.push(...part.diagnostics);
-      parts.push({ label: group.label, input: part });
+    } finally {
+      void reader?.close();
     }
     onProgress?.('read', read.files.length, read.files.length);
     const t2 = performance.now();

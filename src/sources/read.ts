@@ -132,30 +132,19 @@ function readEtc(listing: SourceListing, out: SourceRead): void {
 }
 
 /**
- * `readListing` through a reader thread (src/ingest/read-thread.ts: it stats, skips and reads the
- * files while this thread takes each file as it arrives, in path order, with `onFile`): the same
- * result, for a caller that decodes files while the next ones are read.
+ * `readListing` without a cache, through a reader thread (src/ingest/read-thread.ts: it stats and
+ * reads the files while this thread takes each as it arrives, in path order, with `onFile`): the
+ * same result, for a cold build that decodes files while the next ones are read.
  */
-export async function readListingStreaming(
-  listing: SourceListing,
-  known: ReadonlyMap<string, FileRecord>,
-  reader: ReaderThread,
-  onFile?: (file: StampedFile) => void,
-): Promise<SourceRead> {
+export async function readListingStreaming(listing: SourceListing, reader: ReaderThread, onFile?: (file: StampedFile) => void): Promise<SourceRead> {
   const out: SourceRead = { files: [], etc: [], roots: listing.roots, diagnostics: [...listing.diagnostics], unreadable: listing.unreadable, skipped: 0 };
   const paths = listing.rulePaths;
-  const shown = paths.map(toPosix);
-  const stamps = shown.map((p) => known.get(p)?.stamp);
   await reader.read(
     paths,
     (i, r) => {
-      const path = shown[i] as string;
+      const path = toPosix(paths[i] as string);
       let f: StampedFile | null = null;
-      if ('unchanged' in r) {
-        const rec = known.get(path) as FileRecord;
-        f = { path, text: rec.text, digest: rec.digest, stamp: r.unchanged };
-        out.skipped++;
-      } else if ('error' in r) {
+      if ('error' in r) {
         out.diagnostics.push(diagnostic('error', 'unreadable-file', path, null, `cannot be read: ${reason(r.error.code ? { code: r.error.code } : new Error(r.error.message))}`));
       } else if ('text' in r) {
         f = { path, text: r.text, digest: r.digest, stamp: r.stamp ?? null };
@@ -169,7 +158,7 @@ export async function readListingStreaming(
         onFile?.(f);
       }
     },
-    { stamps: { known: stamps, racyMs: RACY_MS } },
+    { stamps: { racyMs: RACY_MS } },
   );
   readEtc(listing, out);
   return out;
