@@ -37,6 +37,19 @@ export interface IngestInput {
   diagnostics?: readonly Diagnostic[];
   /** Pre-decoded records, one per file in `files` order (from `decodeFiles` run elsewhere). */
   decoded?: readonly (DecodedFile | null)[];
+  /**
+   * TOML files already assembled (`assembleToml` with this ingest's label), one slot per file in
+   * `files` order: where a slot is set, `decoded` is not read for that file. A loader that
+   * assembles each document as soon as it is decoded lets the document die young instead of
+   * holding every one until this step (the garbage collector copies what survives).
+   */
+  assembled?: readonly (AssembledToml | undefined)[];
+}
+
+/** What `assembleToml` made of one TOML file. */
+export interface AssembledToml {
+  rule: Rule | null;
+  diagnostics: Diagnostic[];
 }
 
 export interface IngestHooks {
@@ -83,17 +96,21 @@ export function ingest(input: IngestInput, options: IngestOptions = {}, hooks: I
   let markdownFiles = 0;
   let markdownSkipped = 0;
   input.files.forEach((file, i) => {
-    const d = decoded[i];
-    if (!d) return;
-    if (d.kind === 'markdown') {
-      markdownFiles++;
-      diagnostics.push(...d.diagnostics);
-      if (d.page) pages.push(d.page);
-      else if (d.diagnostics.every((x) => x.severity === 'info')) markdownSkipped++;
-      return;
+    let assembled = input.assembled?.[i];
+    if (assembled === undefined) {
+      const d = decoded[i];
+      if (!d) return;
+      if (d.kind === 'markdown') {
+        markdownFiles++;
+        diagnostics.push(...d.diagnostics);
+        if (d.page) pages.push(d.page);
+        else if (d.diagnostics.every((x) => x.severity === 'info')) markdownSkipped++;
+        return;
+      }
+      assembled = assembleOnce(d, file, label, options.assembled);
     }
     tomlFiles++;
-    const { rule, diagnostics: ds } = assembleOnce(d, file, label, options.assembled);
+    const { rule, diagnostics: ds } = assembled;
     diagnostics.push(...ds);
     if (!rule) return;
     const first = seen.get(rule.id);
@@ -173,7 +190,7 @@ export function ingest(input: IngestInput, options: IngestOptions = {}, hooks: I
  * top-level fields of the rules and add to `files` and `versions` (markdown merge): the copy has
  * its own of those, so the memo's rule stays as assembled.
  */
-function assembleOnce(d: DecodedToml, file: SourceFile, label: string, memo: AssembleMemo | undefined): { rule: Rule | null; diagnostics: Diagnostic[] } {
+function assembleOnce(d: DecodedToml, file: SourceFile, label: string, memo: AssembleMemo | undefined): AssembledToml {
   if (memo === undefined) return assembleToml(d, file, { label });
   let hit = memo.get(d);
   if (hit === undefined || hit.label !== label) {

@@ -6,7 +6,8 @@
  * reads the files while this thread decodes those already read (`readListedStreaming`).
  */
 import { DecodePool, defaultWorkers, workersPay } from './decode-parallel';
-import { decodeFile, ingest } from './ingest';
+import { assembleToml } from './assemble';
+import { DEFAULT_LABEL, decodeFile, ingest, type AssembledToml } from './ingest';
 import { ReaderThread } from './read-thread';
 import { listSources, readListed, readListedStreaming, type ReadSourcesResult } from './read-sources';
 import type { DecodedFile, IngestResult } from './types';
@@ -58,12 +59,18 @@ export async function loadSources(dirs: readonly string[], options: LoadOptions 
   return { result, read, timings: { read: t1 - t0, decode: t2 - t1, assemble: t3 - t2 }, workers };
 }
 
-/** Reads in a reader thread and decodes in this one as files arrive. */
+/**
+ * Reads in a reader thread and decodes in this one as files arrive. Each TOML document is
+ * assembled into its rule at once, so the document is garbage while still young.
+ */
 async function loadStreaming(dirs: readonly string[], options: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now();
   const reader = ReaderThread.start();
+  const label = options.label ?? DEFAULT_LABEL;
   const decoded: (DecodedFile | null)[] = [];
+  const assembled: (AssembledToml | undefined)[] = [];
   let decodeMs = 0;
+  let assembleMs = 0;
   let read: ReadSourcesResult;
   try {
     const listing = listSources(dirs);
@@ -71,8 +78,14 @@ async function loadStreaming(dirs: readonly string[], options: LoadOptions): Pro
       onProgress: (d, t) => options.onProgress?.('read', d, t),
       onFile: (file, i) => {
         const t = performance.now();
-        decoded[i] = decodeFile(file);
-        decodeMs += performance.now() - t;
+        const d = decodeFile(file);
+        const t1 = performance.now();
+        decodeMs += t1 - t;
+        if (d?.kind === 'toml') {
+          assembled[i] = assembleToml(d, file, { label });
+          decoded[i] = null;
+          assembleMs += performance.now() - t1;
+        } else decoded[i] = d;
       },
     });
   } finally {
@@ -80,8 +93,8 @@ async function loadStreaming(dirs: readonly string[], options: LoadOptions): Pro
   }
   options.onProgress?.('decode', read.files.length, read.files.length);
   const t1 = performance.now();
-  const result = ingest({ files: read.files, etc: read.etc, diagnostics: read.diagnostics, decoded }, options.label === undefined ? {} : { label: options.label });
+  const result = ingest({ files: read.files, etc: read.etc, diagnostics: read.diagnostics, decoded, assembled }, { label });
   const t2 = performance.now();
   options.onProgress?.('assemble', result.rules.length, result.rules.length);
-  return { result, read, timings: { read: t1 - t0 - decodeMs, decode: decodeMs, assemble: t2 - t1 }, workers: 0 };
+  return { result, read, timings: { read: t1 - t0 - decodeMs - assembleMs, decode: decodeMs, assemble: t2 - t1 + assembleMs }, workers: 0 };
 }

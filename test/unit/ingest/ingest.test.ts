@@ -56,6 +56,10 @@ describe('ingest of the bad-input fixtures', async () => {
     expect(r.span!.start).toMatchObject({ line: 12, column: 1 });
     expect(r.querySource!.span!.start).toMatchObject({ line: 17, column: 1 });
   });
+  it('gives what ingest of the same files gives (the loader assembles each TOML file as it is decoded)', () => {
+    const plain = ingest({ files: read.files, etc: read.etc, diagnostics: read.diagnostics });
+    expect(result).toEqual(plain);
+  });
   it('sorts diagnostics by file, line, column', () => {
     const keys = result.diagnostics.map((d) => `${d.file}\u0000${String(d.line).padStart(6, '0')}`);
     expect(keys).toEqual([...keys].sort());
