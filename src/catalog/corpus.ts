@@ -233,15 +233,20 @@ function unionSize(a: readonly number[], b: readonly number[]): number {
   return n + (a.length - i) + (b.length - j);
 }
 
-/** A key's accumulator, at its first occurrence (`occur` records that occurrence). */
-export function newKeyAcc(role: KeyRole, field: string, kind: ValueKind, folded: string, spelling: string, caseInsensitive: boolean): KeyAcc {
+/**
+ * A key's accumulator, at its first occurrence (`occur` records that occurrence). `first`, the
+ * rule index of that occurrence, starts `rules` when given: an array made with its one element
+ * holds one slot, while the first push onto an empty one reserves 17 (most keys stay with one
+ * rule).
+ */
+export function newKeyAcc(role: KeyRole, field: string, kind: ValueKind, folded: string, spelling: string, caseInsensitive: boolean, first?: number): KeyAcc {
   return {
     // Joined, not a template literal: one flat string at once (see model/flat-string.ts).
     key: [role, field, kind, folded].join(SEP),
     role,
     field,
     kind,
-    rules: [],
+    rules: first === undefined ? [] : [first],
     pure: !caseInsensitive,
     ciRules: null,
     csRules: null,
@@ -340,18 +345,19 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
   const fields = new Map<string, FieldAcc>();
   /** Per rule, its distinct indicator keys (scope left out), for similarity. */
   const ruleIndicatorKeys: KeyAcc[][] = [];
-  /** Per rule, per row (in `rowsOf` order), the key of each value: filled counts read these. */
-  const rowKeys: KeyAcc[][][] = [];
+  /**
+   * The key of every row value, rule after rule, row after row (`rowsOf` order): filled counts
+   * read these in the same order. One flat list, not a list per row: tens of thousands of small
+   * arrays would all survive to the end of the counts and be copied by the garbage collector.
+   */
+  const valueKeys: KeyAcc[] = [];
 
   // Pass 1: collect keys. Rows in `rowsOf` order (indicators, exclusions, scope), with indexed
   // loops (see `SimilarRanker.rank`).
   input.forEach((r, ri) => {
     const a = r.analysis;
     const mineInd: KeyAcc[] = [];
-    const perRow: KeyAcc[][] = [];
     const visit = (row: AnalysisRow, role: KeyRole): void => {
-      const accs: KeyAcc[] = [];
-      perRow.push(accs);
       const kind = valueKindOf(row.kind);
       let f = fields.get(row.field);
       if (f === undefined) {
@@ -377,13 +383,19 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
         const folded = spelling.toLowerCase();
         let acc = byValue.get(folded);
         if (acc === undefined) {
-          acc = newKeyAcc(role, row.field, kind, folded, spelling, row.caseInsensitive);
+          acc = newKeyAcc(role, row.field, kind, folded, spelling, row.caseInsensitive, ri);
           byValue.set(folded, acc);
           keys.push(acc);
           f.keys.push(acc);
+          // `occur` would only count the spelling (a new key is pure unless case-insensitive).
+          if (row.caseInsensitive) occur(acc, ri, spelling, true);
+          else acc.seen++;
+          valueKeys.push(acc);
+          if (role === 'indicator' && !isScopeField(row.field)) mineInd.push(acc);
+          continue;
         }
         occur(acc, ri, spelling, row.caseInsensitive);
-        accs.push(acc);
+        valueKeys.push(acc);
         if (acc.rules[acc.rules.length - 1] !== ri) {
           acc.rules.push(ri);
           if (role === 'indicator' && !isScopeField(row.field)) mineInd.push(acc);
@@ -397,18 +409,17 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
       visit(row, row.excluded ? 'exclusion' : 'indicator');
     }
     ruleIndicatorKeys.push(mineInd);
-    rowKeys.push(perRow);
   });
 
   // Pass 2: fill counts (copies of the rows), from the keys pass 1 found.
   const similar = similarRules(input, ruleIndicatorKeys, similarN);
+  let next = 0;
+  const fill = <R extends AnalysisRow>(row: R): R => {
+    const at = next;
+    next += row.values.length;
+    return { ...row, values: row.values.map((v, k) => ({ value: v.value, corpus: countFor(valueKeys[at + k] as KeyAcc, v.value, row.caseInsensitive) })) };
+  };
   const rules: CorpusRule[] = input.map((r, i) => {
-    const perRow = rowKeys[i] as KeyAcc[][];
-    let n = 0;
-    const fill = <R extends AnalysisRow>(row: R): R => {
-      const accs = perRow[n++] as KeyAcc[];
-      return { ...row, values: row.values.map((v, k) => ({ value: v.value, corpus: countFor(accs[k] as KeyAcc, v.value, row.caseInsensitive) })) };
-    };
     // Same order as rowsOf: indicators, exclusions, scope.
     const indicators = r.analysis.indicators.map(fill);
     const exclusions = r.analysis.exclusions.map(fill);
@@ -420,9 +431,9 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
   // rules are) their ids come out sorted and need no sort.
   let idSorted = true;
   for (let i = 1; i < input.length && idSorted; i++) idSorted = cmp((input[i - 1] as AnalysedRule).id, (input[i] as AnalysedRule).id) <= 0;
-  const idsOf = (ris: Iterable<number>): string[] => {
-    const ids: string[] = [];
-    for (const i of ris) ids.push((input[i] as AnalysedRule).id);
+  // `map`, not pushes: the list gets exactly its length (a first push reserves 17 slots).
+  const idsOf = (ris: readonly number[]): string[] => {
+    const ids = ris.map((i) => (input[i] as AnalysedRule).id);
     return ids.length > 1 && !idSorted ? ids.sort(cmp) : ids;
   };
   const indicators: IndicatorEntry[] = [];
