@@ -83,8 +83,11 @@ class RowSet {
     const key = `${field}\u0001${kind}\u0001${caseInsensitive ? 1 : 0}\u0001${excluded ? 1 : 0}\u0001${values.join('\u0002')}`;
     let d = this.byKey.get(key);
     if (d === undefined) {
-      d = { field, kind, values, caseInsensitive, excluded, stages: [], refs: [] };
-      this.byKey.set(key, d);
+      // The lists start with their first element: most rows come from one predicate, and a
+      // first push onto an empty array reserves 17 slots, which the garbage collector copies
+      // with the analysis for as long as the catalog lives.
+      this.byKey.set(key, { field, kind, values, caseInsensitive, excluded, stages: [ref.stage], refs: [ref] });
+      return;
     }
     if (d.stages[d.stages.length - 1] !== ref.stage) d.stages.push(ref.stage);
     d.refs.push(ref);

@@ -127,12 +127,16 @@ class Fields {
     return this.wrong(key, v, 'a boolean');
   }
 
-  /** An array of strings; with `single`, a lone string is accepted as a one-element array. */
+  /**
+   * An array of strings; with `single`, a lone string is accepted as a one-element array. A copy
+   * of the document's array: the decoder grows arrays by pushing, which reserves at least 17
+   * slots, and the rule keeps its lists as long as the catalog lives.
+   */
   strList(key: string, single = false): string[] | undefined {
     const v = this.raw(key);
     if (v === undefined) return undefined;
     if (single && typeof v === 'string') return [v];
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.slice() as string[];
     return this.wrong(key, v, single ? 'a string or an array of strings' : 'an array of strings');
   }
 
