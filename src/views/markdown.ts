@@ -4,6 +4,11 @@
  * passed on), then sanitize-html keeps only a strict allow-list of tags, attributes and URL
  * schemes. Headings are shifted down so they nest under the page's own section heading.
  *
+ * Raw HTML whose tag name is no HTML element is text, not markup: guides write placeholders and
+ * XML that way (`kill -9 <pid>`, `<Networking>Disable</Networking>`), and the sanitiser would
+ * drop those tags, and with them what the guide says. Such tags are escaped before sanitising (and
+ * kept in the plain text); real HTML elements off the allow-list are still removed.
+ *
  * That is the reference path (`renderMarkdownReference`, `markdownTextReference`). Most texts take
  * the fast path of markdown-fast.ts instead, which gives the same output byte for byte for the
  * subset of CommonMark it reads and hands anything else (raw HTML included) to the reference path.
@@ -50,6 +55,37 @@ const SANITIZE: sanitizeHtml.IOptions = {
     h2: 'h4',
   },
 };
+
+/** Element names of HTML (current and obsolete): a tag with any other name is shown as text. */
+const HTML_ELEMENTS = new Set(
+  (
+    'a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink blockquote body br button ' +
+    'canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed fieldset figcaption ' +
+    'figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe image img input ins isindex kbd ' +
+    'keygen label legend li link listing main map mark marquee math menu menuitem meta meter multicol nav nextid nobr noembed ' +
+    'noframes noscript object ol optgroup option output p param picture plaintext pre progress q rb rp rt rtc ruby s samp script ' +
+    'search section select slot small source spacer span strike strong style sub summary sup svg table tbody td template textarea ' +
+    'tfoot th thead time title tr track tt u ul var video wbr xmp'
+  ).split(' '),
+);
+
+/** An opening or closing tag (attributes, if any, without markup inside), as raw HTML writes it. */
+const TAG = /<\/?([A-Za-z][A-Za-z0-9:_-]*)((?:\s[^<>]*)?)\/?>/g;
+
+/** Raw HTML with the tags that name no HTML element escaped (shown as the text they are). */
+export function escapeNonHtmlTags(html: string): string {
+  return html.replace(TAG, (tag: string, name: string) => (HTML_ELEMENTS.has(name.toLowerCase()) ? tag : escapeHtml(tag)));
+}
+
+/** The text a raw HTML node shows once sanitised: tags that name no element are text, the rest markup. */
+function htmlNodeText(html: string): string {
+  return decodeTextEntities(sanitizeHtml(escapeNonHtmlTags(html), { allowedTags: [], allowedAttributes: {} }));
+}
+
+/** Undoes sanitize-html's escaping of text (`&amp;`, `&lt;`, `&gt;`, `&quot;`). */
+function decodeTextEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => (e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'"));
+}
 
 interface Ctx {
   top: number;
@@ -100,8 +136,9 @@ function node(n: Nodes, ctx: Ctx): string {
       return `<pre><code${lang ? ' class="hl"' : ''}>${body}</code></pre>\n`;
     }
     case 'html':
-      // Raw HTML goes to the sanitiser, which keeps only the allow-list.
-      return n.value;
+      // Raw HTML goes to the sanitiser, which keeps only the allow-list; tags that are no HTML
+      // element are text (see above).
+      return escapeNonHtmlTags(n.value);
     case 'text':
       return escapeHtml(n.value);
     case 'emphasis':
@@ -192,6 +229,7 @@ export function markdownTextReference(markdown: string): string {
   const parts: string[] = [];
   const walk = (n: Nodes): void => {
     if (n.type === 'text' || n.type === 'inlineCode' || n.type === 'code') parts.push(n.value);
+    else if (n.type === 'html') parts.push(htmlNodeText(n.value));
     else if ('children' in n) for (const c of n.children) walk(c as Nodes);
     if (n.type === 'paragraph' || n.type === 'heading' || n.type === 'listItem') parts.push(' ');
   };

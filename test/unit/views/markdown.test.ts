@@ -53,6 +53,23 @@ describe('hostile markdown is sanitised', () => {
   });
 });
 
+describe('tags that name no HTML element are text', () => {
+  it('shows placeholders and XML as written, in the HTML and in the plain text', () => {
+    const md = 'Kill <pid> on <node-ip>, then set\n\n<Networking>Disable</Networking>\n\nin the <LogonCommand> file.';
+    expect(renderMarkdown(md)).toBe('<p>Kill &lt;pid&gt; on &lt;node-ip&gt;, then set</p>\n<p>&lt;Networking&gt;Disable&lt;/Networking&gt;</p>\n<p>in the &lt;LogonCommand&gt; file.</p>');
+    expect(markdownText(md)).toBe('Kill <pid> on <node-ip>, then set <Networking>Disable</Networking> in the <LogonCommand> file.');
+  });
+  it('keeps the HTML elements as markup: allowed ones kept, the others removed', () => {
+    expect(renderMarkdown('a <kbd>x</kbd> <var>v</var> <path> <SCRIPT>alert(1)</SCRIPT> b')).toBe('<p>a <kbd>x</kbd> v &lt;path&gt;  b</p>');
+    expect(renderMarkdown('<iframe src="https://evil.example"></iframe>\n\n<pid>')).toBe('&lt;pid&gt;');
+  });
+  it('escapes a made-up tag with its attributes as inert text', () => {
+    const html = String(renderMarkdown('x <foo onclick="steal()">y'));
+    expect(html).toBe('<p>x &lt;foo onclick="steal()"&gt;y</p>');
+    expect(html).not.toContain('<foo');
+  });
+});
+
 describe('markdownText', () => {
   it('is the plain text, spaces collapsed', () => {
     expect(markdownText('# Title\n\nSome **bold** [link](https://x.example) `code`.\n\n- a\n- b')).toBe('Title Some bold link code. a b');
