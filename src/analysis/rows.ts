@@ -76,25 +76,44 @@ function compareDrafts(a: Draft, b: Draft): number {
   );
 }
 
+/** Two value lists with the same values in the same order. */
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 class RowSet {
-  private readonly byKey = new Map<string, Draft>();
+  /**
+   * The drafts of each field. A rule has few rows on one field, so a row already drafted is found
+   * by comparing them, without building a string key for every row.
+   */
+  private readonly byField = new Map<string, Draft[]>();
+  private readonly all: Draft[] = [];
 
   add(field: string, kind: RowKind, values: string[], caseInsensitive: boolean, excluded: boolean, ref: PredicateRef): void {
-    const key = `${field}\u0001${kind}\u0001${caseInsensitive ? 1 : 0}\u0001${excluded ? 1 : 0}\u0001${values.join('\u0002')}`;
-    let d = this.byKey.get(key);
-    if (d === undefined) {
-      // The lists start with their first element: most rows come from one predicate, and a
-      // first push onto an empty array reserves 17 slots, which the garbage collector copies
-      // with the analysis for as long as the catalog lives.
-      this.byKey.set(key, { field, kind, values, caseInsensitive, excluded, stages: [ref.stage], refs: [ref] });
-      return;
+    const list = this.byField.get(field);
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i] as Draft;
+        if (d.kind !== kind || d.caseInsensitive !== caseInsensitive || d.excluded !== excluded || !sameValues(d.values, values)) continue;
+        if (d.stages[d.stages.length - 1] !== ref.stage) d.stages.push(ref.stage);
+        d.refs.push(ref);
+        return;
+      }
     }
-    if (d.stages[d.stages.length - 1] !== ref.stage) d.stages.push(ref.stage);
-    d.refs.push(ref);
+    // The lists start with their first element: most rows come from one predicate, and a first
+    // push onto an empty array reserves 17 slots, which the garbage collector copies with the
+    // analysis for as long as the catalog lives.
+    const d: Draft = { field, kind, values, caseInsensitive, excluded, stages: [ref.stage], refs: [ref] };
+    if (list === undefined) this.byField.set(field, [d]);
+    else list.push(d);
+    this.all.push(d);
   }
 
+  /** Sorted (`compareDrafts` tells any two drafts apart, so the order they came in does not matter). */
   drafts(): Draft[] {
-    return [...this.byKey.values()].sort(compareDrafts);
+    return this.all.sort(compareDrafts);
   }
 }
 
