@@ -72,7 +72,8 @@ export function buildCatalog(ingested: IngestResult, hooks: CatalogHooks = {}): 
   });
 
   const t2 = performance.now();
-  const catalog = completeCatalog(ingested, analysed, diagnostics, parsed, { parse: parseMs, analyse: t2 - t0 - parseMs });
+  // The analyses were made here and nothing else holds them: the counts fill them in place.
+  const catalog = completeCatalog(ingested, analysed, diagnostics, parsed, { parse: parseMs, analyse: t2 - t0 - parseMs }, undefined, { fillInPlace: true });
   hooks.onProgress?.('counts', rules.length, rules.length);
   return catalog;
 }
@@ -82,6 +83,7 @@ export function buildCatalog(ingested: IngestResult, hooks: CatalogHooks = {}): 
  * (counts, field and indicator indexes, similar rules) over every rule's analysis, and the
  * catalog that carries it. `analysed[i]` is the analysis of `ingested.rules[i]`. A `counter`
  * (kept by a watch loop) updates the previous build's counts when only a few rules changed.
+ * `fillInPlace` (see `CorpusOptions`) is for a caller whose analyses nothing else holds.
  */
 export function completeCatalog(
   ingested: IngestResult,
@@ -90,9 +92,10 @@ export function completeCatalog(
   parsed: RuleParses,
   timings: { parse: number; analyse: number },
   counter?: CorpusCounter,
+  options: { fillInPlace?: boolean } = {},
 ): Catalog {
   const t = performance.now();
-  const index = counter ? counter.count(analysed) : buildCorpusIndex(analysed);
+  const index = counter ? counter.count(analysed) : buildCorpusIndex(analysed, options.fillInPlace === true ? { fillInPlace: true } : {});
   const counts = performance.now() - t;
   const rules: CatalogRule[] = ingested.rules.map((rule, i) => {
     const c = index.rules[i];

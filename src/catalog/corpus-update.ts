@@ -73,7 +73,7 @@ interface Lists {
 }
 
 export class CorpusCounter {
-  private last: { input: readonly AnalysedRule[]; index: CorpusIndex; options: Required<CorpusOptions>; lists: Lists | null } | null = null;
+  private last: { input: readonly AnalysedRule[]; index: CorpusIndex; options: Required<Omit<CorpusOptions, 'fillInPlace'>>; lists: Lists | null } | null = null;
   private readonly keysOf = new WeakMap<RuleAnalysis, RuleKeys>();
   /** How the last `count` went. */
   lastMode: CountMode = { mode: 'full' };
@@ -84,9 +84,12 @@ export class CorpusCounter {
    */
   constructor(private readonly maxChanged?: number) {}
 
-  /** The corpus index of `input`, like `buildCorpusIndex(input, options)`. */
-  count(input: readonly AnalysedRule[], options: CorpusOptions = {}): CorpusIndex {
-    const opts: Required<CorpusOptions> = { topValues: options.topValues ?? 10, similar: options.similar ?? 5 };
+  /**
+   * The corpus index of `input`, like `buildCorpusIndex(input, options)`. The counter keeps its
+   * input to update from, so it always copies (`fillInPlace` is not for it).
+   */
+  count(input: readonly AnalysedRule[], options: Omit<CorpusOptions, 'fillInPlace'> = {}): CorpusIndex {
+    const opts: Required<Omit<CorpusOptions, 'fillInPlace'>> = { topValues: options.topValues ?? 10, similar: options.similar ?? 5 };
     const last = this.last;
     let updated: { index: CorpusIndex; lists: Lists } | null = null;
     if (last && last.options.topValues === opts.topValues && last.options.similar === opts.similar) updated = this.update(last.input, last.index, last.lists, input, opts);
@@ -155,7 +158,7 @@ export class CorpusCounter {
   }
 
   /** The updated index, or null when counting afresh is simpler (many changes, ids not unique and sorted). */
-  private update(prevInput: readonly AnalysedRule[], prev: CorpusIndex, prevLists: Lists | null, input: readonly AnalysedRule[], opts: Required<CorpusOptions>): { index: CorpusIndex; lists: Lists } | null {
+  private update(prevInput: readonly AnalysedRule[], prev: CorpusIndex, prevLists: Lists | null, input: readonly AnalysedRule[], opts: Required<Omit<CorpusOptions, 'fillInPlace'>>): { index: CorpusIndex; lists: Lists } | null {
     for (let i = 1; i < input.length; i++) if (cmp((input[i - 1] as AnalysedRule).id, (input[i] as AnalysedRule).id) >= 0) return null;
     const prevAt = new Map<string, number>();
     prevInput.forEach((r, i) => prevAt.set(r.id, i));

@@ -22,7 +22,7 @@
  * `== "Cmd.exe"`.
  */
 import type { AnalysedRule } from '../analysis';
-import type { AnalysisRow, KeyRole, RuleAnalysis, ScopeRow, ValueKind } from '../analysis/types';
+import type { AnalysisRow, KeyRole, RowValue, RuleAnalysis, ScopeRow, ValueKind } from '../analysis/types';
 import { VALUE_KINDS } from '../analysis/types';
 import { isScopeField } from '../analysis/scope';
 import { valueKindOf } from '../analysis/kinds';
@@ -32,6 +32,13 @@ export interface CorpusOptions {
   topValues?: number;
   /** Similar rules listed per rule (default 5). */
   similar?: number;
+  /**
+   * The analyses are the caller's own and nothing else holds them (a catalog build that has just
+   * made them): each row value's `corpus` is filled in place and the rules keep their analyses,
+   * instead of copies of every row and value (tens of thousands of objects, all outliving the
+   * young generation). Without it the input is left untouched.
+   */
+  fillInPlace?: boolean;
 }
 
 export interface FieldValueCount {
@@ -93,7 +100,7 @@ export interface SimilarRule {
 
 export interface CorpusRule {
   id: string;
-  /** The analysis with every row value's `corpus` filled in (a copy; the input is untouched). */
+  /** The analysis with every row value's `corpus` filled in (a copy; the input itself with `fillInPlace`). */
   analysis: RuleAnalysis;
   similar: SimilarRule[];
 }
@@ -419,7 +426,25 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
     next += row.values.length;
     return { ...row, values: row.values.map((v, k) => ({ value: v.value, corpus: countFor(valueKeys[at + k] as KeyAcc, v.value, row.caseInsensitive) })) };
   };
+  const fillHere = (rows: readonly AnalysisRow[]): void => {
+    for (let n = 0; n < rows.length; n++) {
+      const row = rows[n] as AnalysisRow;
+      const values = row.values;
+      for (let k = 0; k < values.length; k++) {
+        const v = values[k] as RowValue;
+        v.corpus = countFor(valueKeys[next + k] as KeyAcc, v.value, row.caseInsensitive);
+      }
+      next += values.length;
+    }
+  };
   const rules: CorpusRule[] = input.map((r, i) => {
+    if (options.fillInPlace === true) {
+      // Same order as rowsOf: indicators, exclusions, scope.
+      fillHere(r.analysis.indicators);
+      fillHere(r.analysis.exclusions);
+      fillHere(r.analysis.scope);
+      return { id: r.id, analysis: r.analysis, similar: similar[i] ?? [] };
+    }
     // Same order as rowsOf: indicators, exclusions, scope.
     const indicators = r.analysis.indicators.map(fill);
     const exclusions = r.analysis.exclusions.map(fill);

@@ -47,6 +47,19 @@ describe('corpus counts', () => {
     expect(input[0]?.analysis.indicators[0]?.values[0]?.corpus).toBe(0);
   });
 
+  it('with fillInPlace, fills the input analyses themselves, with the same counts and indexes', () => {
+    const own = analysed([
+      ['r1', queryRule('process.name:(bash or sh or zsh) and not user.id:"S-1-5-18" and host.os.type:linux')],
+      ['r2', eqlRule('process where process.name == "bash" and user.id != "S-1-5-18" and host.os.type == "linux"')],
+      ['r3', eqlRule('process where process.name : ("BASH", "Dash") and not host.os.type == "linux"')],
+      ['r4', esqlRule('FROM x | WHERE process.name == "Bash" AND user.id == "S-1-5-18"')],
+    ]);
+    const inPlace = buildCorpusIndex(own, { fillInPlace: true });
+    expect(inPlace.rules.map((r) => r.analysis)).toEqual(own.map((r) => r.analysis));
+    inPlace.rules.forEach((r, i) => expect(r.analysis).toBe(own[i]?.analysis));
+    expect(inPlace).toEqual(index);
+  });
+
   it('indexes keys (case folded) with rule ids, spellings, the most common spelling, and the case-insensitive flag', () => {
     const bash = index.indicators.find((e) => e.key === 'indicator|process.name|eq|bash');
     expect(bash).toEqual({
