@@ -306,7 +306,9 @@ class Reader {
   /** A key (bare, quoted or dotted) and the blanks after it. */
   private key(): string[] {
     const text = this.text;
-    const parts: string[] = [];
+    // Made with its first part: most keys have one, and a first push onto an empty array
+    // reserves 17 slots (one such array per key line of every file).
+    let parts: string[] | null = null;
     for (;;) {
       const c = text.charCodeAt(this.pos);
       let part: string;
@@ -325,7 +327,8 @@ class Reader {
       }
       // js-toml tells tables from other values by their `constructor`: leave such keys to it.
       if (part === 'constructor' || part === '__proto__') throw GIVE_UP;
-      parts.push(part);
+      if (parts === null) parts = [part];
+      else parts.push(part);
       this.keyEnd = this.pos;
       this.skipBlanks();
       if (text.charCodeAt(this.pos) !== DOT) break;
