@@ -19,7 +19,7 @@ import { parseRuleQueries, type RuleQueries } from '../lang/rule-queries';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic';
 import type { Rule } from '../model/rule';
 import type { CorpusCounter } from './corpus-update';
-import { buildCorpusIndex, type CorpusStats, type FieldEntry, type IndicatorEntry, type SimilarRule } from './corpus';
+import { buildCorpusIndex, type CorpusOptions, type CorpusStats, type FieldEntry, type IndicatorEntry, type SimilarRule } from './corpus';
 
 /** A rule with what the catalog stages derived for it. */
 export type CatalogRule = Rule & {
@@ -92,10 +92,10 @@ export function completeCatalog(
   parsed: RuleParses,
   timings: { parse: number; analyse: number },
   counter?: CorpusCounter,
-  options: { fillInPlace?: boolean } = {},
+  options: Pick<CorpusOptions, 'fillInPlace'> = {},
 ): Catalog {
   const t = performance.now();
-  const index = counter ? counter.count(analysed) : buildCorpusIndex(analysed, options.fillInPlace === true ? { fillInPlace: true } : {});
+  const index = counter ? counter.count(analysed) : buildCorpusIndex(analysed, options);
   const counts = performance.now() - t;
   const rules: CatalogRule[] = ingested.rules.map((rule, i) => {
     const c = index.rules[i];

@@ -394,9 +394,7 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
           byValue.set(folded, acc);
           keys.push(acc);
           f.keys.push(acc);
-          // `occur` would only count the spelling (a new key is pure unless case-insensitive).
-          if (row.caseInsensitive) occur(acc, ri, spelling, true);
-          else acc.seen++;
+          occur(acc, ri, spelling, row.caseInsensitive);
           valueKeys.push(acc);
           if (role === 'indicator' && !isScopeField(row.field)) mineInd.push(acc);
           continue;
@@ -438,14 +436,13 @@ export function buildCorpusIndex(input: readonly AnalysedRule[], options: Corpus
     }
   };
   const rules: CorpusRule[] = input.map((r, i) => {
+    // Same order as rowsOf: indicators, exclusions, scope.
     if (options.fillInPlace === true) {
-      // Same order as rowsOf: indicators, exclusions, scope.
       fillHere(r.analysis.indicators);
       fillHere(r.analysis.exclusions);
       fillHere(r.analysis.scope);
       return { id: r.id, analysis: r.analysis, similar: similar[i] ?? [] };
     }
-    // Same order as rowsOf: indicators, exclusions, scope.
     const indicators = r.analysis.indicators.map(fill);
     const exclusions = r.analysis.exclusions.map(fill);
     const scope = r.analysis.scope.map(fill);

@@ -177,7 +177,7 @@ export function toSourceFile(path: string, buf: Buffer): SourceFile | Diagnostic
 }
 
 /** A file's bytes (or why they could not be read) → `SourceFile`, or null with a diagnostic. */
-function sourceFileOf(path: string, read: ReadOutcome, diagnostics: Diagnostic[]): SourceFile | null {
+export function sourceFileOf(path: string, read: ReadOutcome, diagnostics: Diagnostic[]): SourceFile | null {
   const shown = toPosix(path);
   if ('error' in read) {
     diagnostics.push(diagnostic('error', 'unreadable-file', shown, null, `cannot be read: ${reason(read.error.code ? { code: read.error.code } : new Error(read.error.message))}`));

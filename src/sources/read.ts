@@ -21,7 +21,7 @@ import { readFileSync, statSync, existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { FileStamp, FileRecord, StampedFile } from '../catalog/cache';
 import type { ResolvedSource } from '../config/schema';
-import { listSources, reason, toSourceFile, walkFiles, type SourceListing } from '../ingest/read-sources';
+import { listSources, reason, sourceFileOf, toSourceFile, walkFiles, type SourceListing } from '../ingest/read-sources';
 import type { ReaderThread } from '../ingest/read-thread';
 import type { EtcFile, EtcRole, SourceRoot } from '../ingest/types';
 import { diagnostic, type Diagnostic } from '../model/diagnostic';
@@ -142,21 +142,11 @@ export async function readListingStreaming(listing: SourceListing, reader: Reade
   await reader.read(
     paths,
     (i, r) => {
-      const path = toPosix(paths[i] as string);
-      let f: StampedFile | null = null;
-      if ('error' in r) {
-        out.diagnostics.push(diagnostic('error', 'unreadable-file', path, null, `cannot be read: ${reason(r.error.code ? { code: r.error.code } : new Error(r.error.message))}`));
-      } else if ('text' in r) {
-        f = { path, text: r.text, digest: r.digest, stamp: r.stamp ?? null };
-      } else {
-        const s = toSourceFile(path, r.bytes);
-        if ('text' in s) f = { ...s, stamp: r.stamp ?? null };
-        else out.diagnostics.push(s);
-      }
-      if (f !== null) {
-        out.files.push(f);
-        onFile?.(f);
-      }
+      const s = sourceFileOf(paths[i] as string, r, out.diagnostics);
+      if (s === null || 'error' in r) return;
+      const f: StampedFile = { ...s, stamp: r.stamp ?? null };
+      out.files.push(f);
+      onFile?.(f);
     },
     { stamps: { racyMs: RACY_MS } },
   );

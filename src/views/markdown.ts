@@ -82,7 +82,7 @@ function htmlNodeText(html: string): string {
   return decodeTextEntities(sanitizeHtml(escapeNonHtmlTags(html), { allowedTags: [], allowedAttributes: {} }));
 }
 
-/** Undoes sanitize-html's escaping of text (`&amp;`, `&lt;`, `&gt;`, `&quot;`). */
+/** Undoes sanitize-html's escaping of text (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`). */
 function decodeTextEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => (e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'"));
 }

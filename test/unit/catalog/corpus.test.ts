@@ -14,13 +14,18 @@ function counted(rows: { field: string; kind: string; caseInsensitive: boolean; 
   return rows.map((r) => `${r.field} ${r.kind}${r.caseInsensitive ? '~' : ''} ${r.values.map((v) => `${v.value}(${v.corpus})`).join(', ')}`);
 }
 
-describe('corpus counts', () => {
-  const input = analysed([
+/** Four rules sharing `bash` and `S-1-5-18` under every operator and role (fresh analyses on each call). */
+function bashRules(): AnalysedRule[] {
+  return analysed([
     ['r1', queryRule('process.name:(bash or sh or zsh) and not user.id:"S-1-5-18" and host.os.type:linux')],
     ['r2', eqlRule('process where process.name == "bash" and user.id != "S-1-5-18" and host.os.type == "linux"')],
     ['r3', eqlRule('process where process.name : ("BASH", "Dash") and not host.os.type == "linux"')],
     ['r4', esqlRule('FROM x | WHERE process.name == "Bash" AND user.id == "S-1-5-18"')],
   ]);
+}
+
+describe('corpus counts', () => {
+  const input = bashRules();
   const index = buildCorpusIndex(input);
   const rule = (id: string) => index.rules.find((r) => r.id === id);
 
@@ -48,12 +53,7 @@ describe('corpus counts', () => {
   });
 
   it('with fillInPlace, fills the input analyses themselves, with the same counts and indexes', () => {
-    const own = analysed([
-      ['r1', queryRule('process.name:(bash or sh or zsh) and not user.id:"S-1-5-18" and host.os.type:linux')],
-      ['r2', eqlRule('process where process.name == "bash" and user.id != "S-1-5-18" and host.os.type == "linux"')],
-      ['r3', eqlRule('process where process.name : ("BASH", "Dash") and not host.os.type == "linux"')],
-      ['r4', esqlRule('FROM x | WHERE process.name == "Bash" AND user.id == "S-1-5-18"')],
-    ]);
+    const own = bashRules();
     const inPlace = buildCorpusIndex(own, { fillInPlace: true });
     expect(inPlace.rules.map((r) => r.analysis)).toEqual(own.map((r) => r.analysis));
     inPlace.rules.forEach((r, i) => expect(r.analysis).toBe(own[i]?.analysis));
